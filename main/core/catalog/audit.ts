@@ -1,0 +1,67 @@
+import type { Db } from '../db/sqlcipher';
+
+/** What happened, never content and never secrets. */
+export const AUDIT_ACTIONS = [
+  'setup',
+  'login',
+  'login_failed',
+  'logout',
+  'invite_created',
+  'invite_redeemed',
+  'invite_failed',
+  'password_changed',
+  'recovery_used',
+  'recovery_key_renewed',
+  'user_disabled',
+  'user_enabled',
+  'user_deleted',
+  'role_changed',
+  'lockout_cleared',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEvent {
+  id: number;
+  at: number;
+  actorId: string | null;
+  action: AuditAction;
+  targetId: string | null;
+  detail: string | null;
+}
+
+export interface AuditQuery {
+  userId?: string; // as actor or target
+  action?: AuditAction;
+  limit?: number;
+  beforeId?: number;
+}
+
+export class AuditLog {
+  constructor(private readonly db: Db) {}
+
+  append(e: Omit<AuditEvent, 'id'>): void {
+    this.db
+      .prepare('INSERT INTO audit_events (at, actor_id, action, target_id, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(e.at, e.actorId, e.action, e.targetId, e.detail);
+  }
+
+  query(q: AuditQuery = {}): AuditEvent[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.userId) {
+      where.push('(actor_id = ? OR target_id = ?)');
+      args.push(q.userId, q.userId);
+    }
+    if (q.action) {
+      where.push('action = ?');
+      args.push(q.action);
+    }
+    if (q.beforeId) {
+      where.push('id < ?');
+      args.push(q.beforeId);
+    }
+    const sql = `SELECT id, at, actor_id AS actorId, action, target_id AS targetId, detail FROM audit_events
+      ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+    return this.db.prepare(sql).all(...args, Math.min(q.limit ?? 200, 1000)) as AuditEvent[];
+  }
+}

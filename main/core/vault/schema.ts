@@ -1,0 +1,17 @@
+import type { Migration } from '../db/migrations';
+
+/** vaults/<userId>.db: one user's content. Later issues append agents, conversations, memory, secrets. */
+export const VAULT_MIGRATIONS: readonly Migration[] = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE vault_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `),
+];
