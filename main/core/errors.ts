@@ -3,30 +3,9 @@
  * no stack traces, file paths or other users' names. The bridge forwards only these two
  * fields (plus retryAfterMs); anything else becomes INTERNAL.
  */
-export const ERROR_CODES = [
-  'WRONG_CREDENTIALS',
-  'ACCOUNT_LOCKED',
-  'ACCOUNT_DISABLED',
-  'KEYCHAIN_UNAVAILABLE',
-  'KEYCHAIN_ENTRY_MISSING',
-  'CATALOG_KEY_MISSING',
-  'RECOVERY_KEY_INVALID',
-  'INVITE_INVALID',
-  'PASSWORD_POLICY',
-  'USERNAME_INVALID',
-  'USERNAME_TAKEN',
-  'ALREADY_SET_UP',
-  'NOT_SET_UP',
-  'NOT_FOUND',
-  'FORBIDDEN',
-  'LAST_ADMIN',
-  'SCHEMA_TOO_NEW',
-  'LOCKED',
-  'VALIDATION',
-  'INTERNAL',
-] as const;
+import { ERROR_CODES, type ErrorCode } from './errorCodes';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export { ERROR_CODES, type ErrorCode };
 
 export class CubbyError extends Error {
   readonly code: ErrorCode;

@@ -1,24 +1,8 @@
 import type { Db } from '../db/sqlcipher';
 
-/** What happened, never content and never secrets. */
-export const AUDIT_ACTIONS = [
-  'setup',
-  'login',
-  'login_failed',
-  'logout',
-  'invite_created',
-  'invite_redeemed',
-  'invite_failed',
-  'password_changed',
-  'recovery_used',
-  'recovery_key_renewed',
-  'user_disabled',
-  'user_enabled',
-  'user_deleted',
-  'role_changed',
-  'lockout_cleared',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+import { AUDIT_ACTIONS, type AuditAction } from './auditActions';
+
+export { AUDIT_ACTIONS, type AuditAction };
 
 export interface AuditEvent {
   id: number;

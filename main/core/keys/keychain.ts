@@ -31,7 +31,12 @@ function loadKeytar(): Promise<Keytar> {
 }
 
 export class KeytarKeychain implements Keychain {
-  constructor(private readonly service: string = KEYCHAIN_SERVICE) {}
+  private readonly service: string;
+
+  /** Tests pass their own service name so they never touch a person's real entries. */
+  constructor(service?: string) {
+    this.service = service || KEYCHAIN_SERVICE;
+  }
 
   async get(account: string): Promise<Buffer | null> {
     const value = await this.call((k) => k.getPassword(this.service, account));

@@ -1,0 +1,33 @@
+import { Accounts } from './core/accounts/accounts';
+import type { AccountPolicy } from './core/accounts/policy';
+import type { Keychain } from './core/keys/keychain';
+import { handlers } from './ipc/handlers';
+import { Router, type RouterLog } from './ipc/router';
+
+export interface CubbyOptions {
+  dataDir: string;
+  keychain: Keychain;
+  policy?: Partial<AccountPolicy>;
+  now?: () => number;
+  log?: RouterLog;
+}
+
+export interface Cubby {
+  accounts: Accounts;
+  router: Router;
+  close(): void;
+}
+
+/** The whole of main minus any transport: what the Electron shell, the browser host and tests start. */
+export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
+  const accounts = await Accounts.open(opts);
+  const router = new Router(accounts, handlers, opts.log);
+  return {
+    accounts,
+    router,
+    close() {
+      router.lockAll('closed');
+      accounts.close();
+    },
+  };
+}

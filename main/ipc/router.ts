@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  channels,
+  events,
+  isChannelName,
+  type BridgeError,
+  type ChannelName,
+  type EventName,
+  type EventPayload,
+  type LockReason,
+  type LoginUser,
+  type Result,
+} from '../../preload/contract';
+import type { Accounts } from '../core/accounts/accounts';
+import type { Session } from '../core/accounts/session';
+import { isCubbyError } from '../core/errors';
+import type { Handlers } from './handlers';
+
+/** One window (Electron) or one WebSocket (browser host). Main binds it to at most one session. */
+export interface Connection {
+  readonly id: string;
+}
+
+type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+interface ConnectionState extends Connection {
+  send: EventSink;
+  session: Session | null;
+  /** Who was signed in before the last lock, for the lock screen; cleared on sign-out. */
+  lockedUser: LoginUser | null;
+  /** Why the bound session is being closed, when the router closes it itself. */
+  closing: LockReason | null;
+  unsubscribe: (() => void) | null;
+}
+
+/** What a handler gets besides its validated input. The session comes from here, never from the payload. */
+export interface HandlerContext {
+  readonly accounts: Accounts;
+  /** The caller's session; non-null for 'session' and 'admin' channels. */
+  readonly session: Session | null;
+  readonly lockedUser: LoginUser | null;
+  /** Bind the caller's connection to a session it just opened (sign-in, setup, invite, recovery). */
+  bind(session: Session): void;
+  /** Close the caller's session. */
+  lock(reason: LockReason, forgetUser: boolean): void;
+}
+
+export interface RouterLog {
+  error(message: string): void;
+}
+
+const silentLog: RouterLog = { error: () => undefined };
+
+function validationError(): BridgeError {
+  return { code: 'VALIDATION', message: 'The request was not valid.' };
+}
+
+/** Only a CubbyError's code and message cross the bridge; anything else is INTERNAL. */
+function toBridgeError(e: unknown): BridgeError {
+  if (isCubbyError(e)) {
+    return e.retryAfterMs === undefined
+      ? { code: e.code, message: e.message }
+      : { code: e.code, message: e.message, retryAfterMs: Math.ceil(e.retryAfterMs) };
+  }
+  if (e instanceof z.ZodError) return validationError();
+  return { code: 'INTERNAL', message: 'Something went wrong. Try again; if it keeps happening, restart Cubby.' };
+}
+
+/**
+ * The one router every transport feeds: it validates input against the contract, resolves the
+ * caller's session from the connection, checks access, runs the handler and validates output.
+ * It imports no Electron, so it runs (and is tested) under Node.
+ */
+export class Router {
+  private readonly connections = new Map<string, ConnectionState>();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly handlers: Handlers,
+    private readonly log: RouterLog = silentLog,
+  ) {}
+
+  connect(send: EventSink): Connection {
+    const state: ConnectionState = { id: randomUUID(), send, session: null, lockedUser: null, closing: null, unsubscribe: null };
+    this.connections.set(state.id, state);
+    return { id: state.id };
+  }
+
+  /** The window or socket is gone: its session goes with it. */
+  disconnect(conn: Connection): void {
+    const state = this.connections.get(conn.id);
+    if (!state) return;
+    this.closeSession(state, 'closed');
+    this.connections.delete(conn.id);
+  }
+
+  sessionOf(conn: Connection): Session | null {
+    const session = this.connections.get(conn.id)?.session ?? null;
+    return session?.isOpen ? session : null;
+  }
+
+  /** Lock one connection's session (auto-lock of one window). */
+  lock(conn: Connection, reason: LockReason): void {
+    const state = this.connections.get(conn.id);
+    if (state) this.closeSession(state, reason);
+  }
+
+  /** Lock every session (OS screen lock, suspend). */
+  lockAll(reason: LockReason): void {
+    for (const state of this.connections.values()) this.closeSession(state, reason);
+  }
+
+  async call(conn: Connection, channelName: unknown, rawInput: unknown): Promise<Result<unknown>> {
+    const state = this.connections.get(conn.id);
+    if (!state) return { ok: false, error: { code: 'LOCKED', message: 'This window is closed.' } };
+    if (!isChannelName(channelName)) return { ok: false, error: validationError() };
+    const def = channels[channelName];
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) return { ok: false, error: validationError() };
+
+    const session = state.session?.isOpen ? state.session : null;
+    if (def.access !== 'public') {
+      if (!session) return { ok: false, error: { code: 'LOCKED', message: 'This session is locked. Sign in again.' } };
+      if (def.access === 'admin' && !this.accounts.isAdmin(session)) {
+        return { ok: false, error: { code: 'FORBIDDEN', message: 'Only an administrator can do that.' } };
+      }
+    }
+
+    try {
+      const handler = this.handlers[channelName] as (input: unknown, ctx: HandlerContext) => unknown;
+      const value = await handler(parsed.data, this.context(state, session));
+      return { ok: true, value: def.output.parse(value) };
+    } catch (e) {
+      const error = toBridgeError(e);
+      if (error.code === 'INTERNAL') this.log.error(`channel ${channelName} failed: ${e instanceof Error ? e.name : typeof e}`);
+      return { ok: false, error };
+    }
+  }
+
+  /** Send an event to the windows of one session only, after validating it against the contract. */
+  emit<E extends EventName>(session: Session, event: E, payload: EventPayload<E>): void {
+    const checked = events[event].parse(payload) as EventPayload<E>;
+    for (const state of this.connections.values()) {
+      if (state.session === session && session.isOpen) state.send(event, checked);
+    }
+  }
+
+  private context(state: ConnectionState, session: Session | null): HandlerContext {
+    return {
+      accounts: this.accounts,
+      session,
+      lockedUser: state.lockedUser,
+      bind: (next) => this.bind(state, next),
+      lock: (reason, forgetUser) => {
+        this.closeSession(state, reason);
+        if (forgetUser) state.lockedUser = null;
+      },
+    };
+  }
+
+  private bind(state: ConnectionState, session: Session): void {
+    this.closeSession(state, 'replaced');
+    state.session = session;
+    state.lockedUser = null;
+    // However the session ends (lock here, auto-lock, an admin disabling the account), this
+    // connection stops answering for it and hears about it once.
+    state.unsubscribe = session.onClose(() => {
+      if (state.session !== session) return;
+      const reason = state.closing ?? 'account-changed';
+      state.session = null;
+      state.unsubscribe = null;
+      state.closing = null;
+      state.lockedUser = { username: session.user.username, displayName: session.user.displayName };
+      state.send('session.locked', events['session.locked'].parse({ reason }));
+    });
+  }
+
+  private closeSession(state: ConnectionState, reason: LockReason): void {
+    const session = state.session;
+    if (!session) return;
+    state.closing = reason;
+    this.accounts.lock(session);
+    state.closing = null;
+  }
+}
+
+export type { ChannelName };
