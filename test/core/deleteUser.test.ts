@@ -1,0 +1,78 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { afterAll, expect, test } from 'vitest';
+import { dataPaths } from '../../main/core/paths';
+import { getSetting, setSetting } from '../../main/core/vault/settings';
+import { ADMIN, BOB, openAccounts, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+
+test('deleting a user crypto-shreds their keychain entry, keys and files; others are unaffected', async () => {
+  const dir = tempDataDir();
+  dirs.push(dir);
+  const w = await twoUsers(dir);
+  const { accounts, admin } = w;
+  const carolInvite = await accounts.createInvite(admin, { username: 'carol', displayName: 'Carol', role: 'user' });
+  const { session: carol } = await accounts.redeemInvite({ username: 'carol', code: carolInvite.code, password: 'violet skies over hills' });
+  setSetting(carol, 'note', 'carol data');
+  setSetting(w.bob, 'note', 'bob data');
+  const vault = dataPaths(dir).vault(w.bobId);
+  expect(existsSync(vault) && existsSync(`${vault}-wal`)).toBe(true);
+  expect(await testKeychain().get(w.bobId)).not.toBeNull();
+
+  await accounts.deleteUser(admin, w.bobId);
+
+  expect(w.bob.isOpen).toBe(false); // their open session was closed first
+  for (const suffix of ['', '-wal', '-shm', '-journal']) expect(existsSync(vault + suffix), suffix).toBe(false);
+  expect(await testKeychain().get(w.bobId)).toBeNull();
+  expect(accounts.listUsers(admin).map((u) => u.username)).toEqual(['ada', 'carol']);
+  await expect(accounts.login(BOB.username, BOB.password)).rejects.toMatchObject({ code: 'WRONG_CREDENTIALS' });
+  await expect(accounts.recover({ username: 'bob', recoveryKey: w.bobRecovery, newPassword: 'x long enough pw' })).rejects.toMatchObject({
+    code: 'RECOVERY_KEY_INVALID',
+  });
+  // Deleting again, or an id that never existed, answers NOT_FOUND.
+  await expect(accounts.deleteUser(admin, w.bobId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+  // Others unaffected.
+  expect(getSetting(carol, 'note')).toBe('carol data');
+  accounts.lock(carol);
+  expect(getSetting(await accounts.login('carol', 'violet skies over hills'), 'note')).toBe('carol data');
+  expect(getSetting(await accounts.login(ADMIN.username, ADMIN.password), 'theme')).toBeUndefined();
+  expect(accounts.auditLog(admin, { action: 'user_deleted', userId: w.bobId })).toHaveLength(1);
+  accounts.close();
+});
+
+test('the last active admin cannot be demoted, disabled or deleted', async () => {
+  const dir = tempDataDir();
+  dirs.push(dir);
+  const w = await twoUsers(dir);
+  const { accounts, admin } = w;
+  const adminId = accounts.listUsers(admin).find((u) => u.username === 'ada')!.id;
+  expect(() => accounts.setRole(admin, adminId, 'user')).toThrow(expect.objectContaining({ code: 'LAST_ADMIN' }));
+  expect(() => accounts.setDisabled(admin, adminId, true)).toThrow(expect.objectContaining({ code: 'LAST_ADMIN' }));
+  await expect(accounts.deleteUser(admin, adminId)).rejects.toMatchObject({ code: 'LAST_ADMIN' });
+
+  // With a second admin it works, and a demotion takes effect on open sessions at once.
+  accounts.setRole(admin, w.bobId, 'admin');
+  expect(accounts.isAdmin(w.bob)).toBe(true);
+  accounts.setRole(w.bob, adminId, 'user');
+  expect(accounts.isAdmin(admin)).toBe(false);
+  expect(() => accounts.listUsers(admin)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+  expect(accounts.auditLog(w.bob, { action: 'role_changed' }).map((e) => e.detail)).toEqual(['user', 'admin']);
+  accounts.close();
+});
+
+test('vault files left behind by a crash during deletion are swept at the next start', async () => {
+  const dir = tempDataDir();
+  dirs.push(dir);
+  const accounts = await openAccounts(dir);
+  await accounts.setup(ADMIN);
+  accounts.close();
+  const orphan = dataPaths(dir).vault('11111111-2222-4333-8444-555555555555');
+  writeFileSync(orphan, 'x');
+  writeFileSync(`${orphan}-wal`, 'x');
+  const reopened = await openAccounts(dir);
+  expect(readdirSync(dataPaths(dir).vaultsDir).filter((f) => f.startsWith('1111'))).toEqual([]);
+  expect(readdirSync(dataPaths(dir).vaultsDir).length).toBeGreaterThan(0); // the admin's vault stays
+  reopened.close();
+});
