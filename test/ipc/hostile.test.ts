@@ -1,0 +1,187 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHANNEL_NAMES, type ChannelName } from '../../preload/contract';
+import { startCubby, type Cubby } from '../../main/app';
+import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
+import { ADMIN, BOB, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+import { settle, WsClient } from '../helpers/wsClient';
+
+/**
+ * The hostile-client suite over the real transport: Bob (an ordinary user) calls every channel
+ * with Carol's ids and with ids that do not exist, and must get the same answers; nothing of
+ * Carol's session reaches Bob's connection.
+ */
+const CAROL = { username: 'carol', displayName: 'Carol Jones', password: 'violet skies over hills' };
+const NOBODY_ID = '00000000-0000-4000-8000-000000000000';
+
+/** Victim = Carol's ids; a nonexistent id otherwise. Every channel must appear here. */
+function probe(channel: ChannelName, target: { userId: string; username: string; settingKey: string }): unknown {
+  const inputs: Record<ChannelName, unknown> = {
+    'app.status': {},
+    'auth.setup': { username: target.username, displayName: 'X', password: 'a long enough pw' },
+    'auth.login': { username: target.username, password: 'not the password at all' },
+    'auth.redeemInvite': { username: target.username, code: '1234-5678', password: 'a long enough pw' },
+    'auth.recover': { username: target.username, recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', newPassword: 'a long enough pw' },
+    'auth.lock': {},
+    'auth.signOut': {},
+    'account.changePassword': { currentPassword: 'wrong current pw', newPassword: 'a long enough pw' },
+    'account.renewRecoveryKey': { password: 'wrong current pw' },
+    'settings.list': {},
+    'settings.get': { key: target.settingKey },
+    'settings.set': { key: `probe.${target.settingKey}`, value: 'x' },
+    'admin.users.list': {},
+    'admin.invites.create': { username: `${target.username}2`, displayName: 'X', role: 'admin' },
+    'admin.users.setDisabled': { userId: target.userId, disabled: true },
+    'admin.users.setRole': { userId: target.userId, role: 'admin' },
+    'admin.users.clearLockout': { userId: target.userId },
+    'admin.users.delete': { userId: target.userId, confirmUsername: target.username },
+    'admin.audit.list': { userId: target.userId },
+  };
+  return inputs[channel];
+}
+
+/** Channels whose probe would end Bob's own session; they run last. */
+const ENDS_SESSION: ChannelName[] = ['auth.lock', 'auth.signOut'];
+
+describe('hostile client over the browser host', () => {
+  const dir = tempDataDir();
+  let cubby: Cubby;
+  let host: BrowserHost;
+  let otherHost: BrowserHost;
+  let adminWs: WsClient;
+  let bobWs: WsClient;
+  let carolWs: WsClient;
+  let carolId: string;
+
+  beforeAll(async () => {
+    const rendererDir = join(dir, 'renderer');
+    mkdirSync(rendererDir);
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Cubby</title>');
+    cubby = await startCubby({ dataDir: join(dir, 'data'), keychain: testKeychain(), policy: { ...TEST_POLICY, freeFailures: 1000 } });
+    host = await startBrowserHost({ router: cubby.router, rendererDir });
+    otherHost = await startBrowserHost({ router: cubby.router, rendererDir });
+
+    adminWs = await WsClient.connect(host);
+    expect((await adminWs.call('auth.setup', ADMIN)).ok).toBe(true);
+    const invite = async (u: typeof BOB) =>
+      (await adminWs.call('admin.invites.create', { username: u.username, displayName: u.displayName, role: 'user' })).value;
+    const bobInvite = await invite(BOB);
+    const carolInvite = await invite(CAROL);
+    carolId = carolInvite.userId;
+
+    bobWs = await WsClient.connect(host);
+    carolWs = await WsClient.connect(host);
+    expect((await bobWs.call('auth.redeemInvite', { username: BOB.username, code: bobInvite.code, password: BOB.password })).ok).toBe(true);
+    expect((await carolWs.call('auth.redeemInvite', { username: CAROL.username, code: carolInvite.code, password: CAROL.password })).ok).toBe(
+      true,
+    );
+    expect((await carolWs.call('settings.set', { key: 'carol.secret', value: 'only carol sees this' })).ok).toBe(true);
+  });
+
+  afterAll(async () => {
+    for (const c of [adminWs, bobWs, carolWs]) await c?.close();
+    await host?.close();
+    await otherHost?.close();
+    cubby?.close();
+    removeDir(dir);
+  });
+
+  test("every channel answers Carol's ids exactly as ids that do not exist", async () => {
+    const carol = { userId: carolId, username: CAROL.username, settingKey: 'carol.secret' };
+    const nobody = { userId: NOBODY_ID, username: 'nobody-at-all', settingKey: 'no.such.key' };
+    const order = [...CHANNEL_NAMES.filter((c) => !ENDS_SESSION.includes(c)), ...ENDS_SESSION];
+    expect(new Set(order)).toEqual(new Set(CHANNEL_NAMES));
+
+    for (const channel of order) {
+      if (ENDS_SESSION.includes(channel)) {
+        // No ids in these; what matters is that they end only Bob's own session.
+        expect(await bobWs.call(channel, probe(channel, carol))).toEqual({ ok: true, value: {} });
+        expect((await carolWs.call('settings.get', { key: 'carol.secret' })).value).toEqual({ value: 'only carol sees this' });
+        expect((await bobWs.call('auth.login', { username: BOB.username, password: BOB.password })).ok).toBe(true);
+        continue;
+      }
+      const asVictim = await bobWs.call(channel, probe(channel, carol));
+      const asNobody = await bobWs.call(channel, probe(channel, nobody));
+      expect(asVictim, channel).toEqual(asNobody);
+    }
+
+    // Nothing of Carol's changed and nothing leaked into Bob's answers.
+    expect((await carolWs.call('settings.get', { key: 'carol.secret' })).value).toEqual({ value: 'only carol sees this' });
+    expect((await carolWs.call('app.status', {})).value.session.username).toBe('carol');
+    const users = (await adminWs.call('admin.users.list', {})).value as { username: string; status: string; role: string }[];
+    expect(users.find((u) => u.username === 'carol')).toMatchObject({ status: 'active', role: 'user' });
+    expect(JSON.stringify(await bobWs.call('settings.list', {}))).not.toContain('only carol sees this');
+  });
+
+  test('no channel accepts a user id, session id or token for the caller', async () => {
+    for (const field of ['userId', 'sessionId', 'token', 'asUser']) {
+      const r = await bobWs.call('settings.get', { key: 'carol.secret', [field]: carolId });
+      expect(r).toEqual({ ok: false, error: { code: 'VALIDATION', message: 'The request was not valid.' } });
+      const s = await bobWs.call('settings.list', { [field]: carolId });
+      expect(s.ok).toBe(false);
+    }
+  });
+
+  test('a forged token, another host\'s token, or a foreign origin cannot connect', async () => {
+    await expect(WsClient.connect(host, { token: 'forged' })).rejects.toThrow('HTTP 403');
+    await expect(WsClient.connect(host, { token: otherHost.token })).rejects.toThrow('HTTP 403');
+    await expect(WsClient.connect(host, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(WsClient.connect(host, { origin: otherHost.origin })).rejects.toThrow('HTTP 403');
+    // A connection with a valid token starts unbound: it cannot act as anyone.
+    const fresh = await WsClient.connect(host);
+    expect(await fresh.call('settings.get', { key: 'carol.secret' })).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect((await fresh.call('app.status', {})).value).toMatchObject({ session: null, lockedUser: null });
+    await fresh.close();
+  });
+
+  test("while Carol works, no event of Carol's reaches Bob's connection", async () => {
+    const before = bobWs.events.length;
+    for (let i = 0; i < 3; i++) {
+      expect((await carolWs.call('settings.set', { key: `k${i}`, value: 'v' })).ok).toBe(true);
+      expect((await carolWs.call('auth.lock', {})).ok).toBe(true);
+      expect((await carolWs.call('auth.login', { username: CAROL.username, password: CAROL.password })).ok).toBe(true);
+    }
+    // An admin disabling Carol locks her session: she hears it, Bob does not.
+    expect((await adminWs.call('admin.users.setDisabled', { userId: carolId, disabled: true })).ok).toBe(true);
+    await settle();
+    expect(carolWs.events.map((e) => e.payload)).toContainEqual({ reason: 'account-changed' });
+    expect(carolWs.events.filter((e) => e.event === 'session.locked').length).toBe(4);
+    expect(bobWs.events.length).toBe(before);
+    // After the lock Carol's connection answers LOCKED, and her lock screen names only her.
+    expect(await carolWs.call('settings.get', { key: 'k0' })).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    expect((await carolWs.call('app.status', {})).value.lockedUser).toEqual({ username: 'carol', displayName: CAROL.displayName });
+    expect((await bobWs.call('app.status', {})).value.lockedUser).toBeNull();
+    expect((await adminWs.call('admin.users.setDisabled', { userId: carolId, disabled: false })).ok).toBe(true);
+  });
+
+  test('errors carry a code and a message, never a stack, a path or another user\'s name', async () => {
+    const answers = [
+      await bobWs.call('admin.users.delete', { userId: carolId, confirmUsername: 'carol' }),
+      await bobWs.call('auth.login', { username: 'carol', password: 'wrong password here' }),
+      await bobWs.call('no.such.channel', {}),
+      await bobWs.call('settings.get', null),
+    ];
+    for (const a of answers) {
+      expect(a.ok).toBe(false);
+      expect(Object.keys(a.error).sort()).toEqual(expect.arrayContaining(['code', 'message']));
+      const text = JSON.stringify(a);
+      for (const leak of ['carol', 'Carol', dir, '/', '.ts', 'node:', '    at ', 'Error:']) expect(text.includes(leak), `${leak} in ${text}`).toBe(false);
+    }
+  });
+
+  test('a malformed frame closes only that connection', async () => {
+    const c = await WsClient.connect(host);
+    expect(await c.sendRaw('{"not json')).toBe(1008);
+    expect((await bobWs.call('app.status', {})).ok).toBe(true);
+  });
+
+  test('closing a window locks its session', async () => {
+    const c = await WsClient.connect(host);
+    expect((await c.call('auth.login', { username: BOB.username, password: BOB.password })).ok).toBe(true);
+    const before = cubby.accounts.openSessions().length;
+    await c.close();
+    await settle();
+    expect(cubby.accounts.openSessions().length).toBe(before - 1);
+  });
+});

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startCubby, type Cubby } from '../../main/app';
+import { handlers, type Handlers } from '../../main/ipc/handlers';
+import { Router } from '../../main/ipc/router';
+import { channels } from '../../preload/contract';
+import { ADMIN, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+
+const dir = tempDataDir();
+let cubby: Cubby;
+beforeAll(async () => {
+  cubby = await startCubby({ dataDir: dir, keychain: testKeychain(), policy: TEST_POLICY });
+});
+afterAll(() => {
+  cubby.close();
+  removeDir(dir);
+});
+
+test('every contract channel has exactly one handler, and no channel input names the caller', () => {
+  expect(Object.keys(handlers).sort()).toEqual(Object.keys(channels).sort());
+  for (const [name, def] of Object.entries(channels)) {
+    const keys = Object.keys((def.input as unknown as { shape: object }).shape);
+    // Only admin channels take a user id, and that id names the *target*, never the caller.
+    if (def.access !== 'admin') expect(keys.filter((k) => /user.?id|session/i.test(k)), name).toEqual([]);
+  }
+});
+
+test('outputs are parsed against the contract: undeclared fields never cross', async () => {
+  const leaky: Handlers = { ...handlers, 'settings.get': () => ({ value: 'v', dek: 'secret-key-material' }) as never };
+  const router = new Router(cubby.accounts, leaky);
+  const conn = router.connect(() => undefined);
+  expect((await router.call(conn, 'auth.setup', ADMIN)).ok).toBe(true);
+  expect(await router.call(conn, 'settings.get', { key: 'a' })).toEqual({ ok: true, value: { value: 'v' } });
+  router.disconnect(conn);
+});
+
+test('an unexpected failure is INTERNAL with a generic message, logged without its text', async () => {
+  const logged: string[] = [];
+  const failing: Handlers = {
+    ...handlers,
+    'app.status': () => {
+      throw new Error('/home/ada/.config/Cubby/vaults/x.db: disk I/O error for ada');
+    },
+  };
+  const router = new Router(cubby.accounts, failing, { error: (m) => logged.push(m) });
+  const conn = router.connect(() => undefined);
+  const r = await router.call(conn, 'app.status', {});
+  expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Something went wrong/) } });
+  expect(logged).toEqual(['channel app.status failed: Error']);
+});
+
+test('events are validated before they are sent, and go only to the session they belong to', async () => {
+  const seenA: unknown[] = [];
+  const seenB: unknown[] = [];
+  const router = cubby.router;
+  const a = router.connect((e, p) => seenA.push([e, p]));
+  const b = router.connect((e, p) => seenB.push([e, p]));
+  expect((await router.call(a, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+  const session = router.sessionOf(a)!;
+  expect(() => router.emit(session, 'session.locked', { reason: 'nonsense' } as never)).toThrow();
+  expect(seenA).toEqual([]);
+  router.emit(session, 'session.locked', { reason: 'idle' });
+  expect(seenA).toEqual([['session.locked', { reason: 'idle' }]]);
+  expect(seenB).toEqual([]);
+
+  // Locking answers LOCKED afterwards; the reason given reaches the window.
+  router.lock(a, 'idle');
+  expect(seenA.at(-1)).toEqual(['session.locked', { reason: 'idle' }]);
+  expect(await router.call(a, 'settings.list', {})).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+  expect(session.isOpen).toBe(false);
+  router.emit(session, 'session.locked', { reason: 'idle' }); // a closed session's events go nowhere
+  expect(seenA).toHaveLength(2);
+  router.disconnect(a);
+  router.disconnect(b);
+});
+
+test('signing in on a window that already has a session replaces it; lockAll locks every window', async () => {
+  const router = cubby.router;
+  const events: unknown[] = [];
+  const a = router.connect((e, p) => events.push(p));
+  await router.call(a, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  const first = router.sessionOf(a)!;
+  await router.call(a, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  expect(first.isOpen).toBe(false);
+  expect(events).toEqual([{ reason: 'replaced' }]);
+  const c = router.connect(() => undefined);
+  await router.call(c, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  router.lockAll('system');
+  expect(router.sessionOf(a)).toBeNull();
+  expect(router.sessionOf(c)).toBeNull();
+  expect(events.at(-1)).toEqual({ reason: 'system' });
+  // Sign-out forgets who was here; lock remembers for the lock screen.
+  await router.call(a, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  await router.call(a, 'auth.lock', {});
+  expect((await router.call(a, 'app.status', {})) as unknown).toMatchObject({ value: { lockedUser: { username: 'ada' } } });
+  await router.call(a, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  await router.call(a, 'auth.signOut', {});
+  expect((await router.call(a, 'app.status', {})) as unknown).toMatchObject({ value: { lockedUser: null, session: null } });
+});
