@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { atLeastFloor, KDF_FLOOR } from '../../main/core/keys/kdf';
+import { atLeastFloor, calibrateKdf, KDF_FLOOR } from '../../main/core/keys/kdf';
 import { unwrapKey, wrapKey } from '../../main/core/keys/keyService';
 import { newRecoveryKey, parseRecoveryKey } from '../../main/core/keys/recoveryKey';
 
@@ -67,4 +67,12 @@ describe('key wrapping', () => {
     expect(atLeastFloor({ alg: 'argon2id', m: 262144, t: 5, p: 4 })).toEqual({ alg: 'argon2id', m: 262144, t: 5, p: 4 });
     expect(KDF_FLOOR).toEqual({ alg: 'argon2id', m: 65536, t: 3, p: 4 });
   });
+
+  test('calibration starts at the floor and only ever raises the cost', async () => {
+    expect(await calibrateKdf(0)).toEqual(KDF_FLOOR);
+    const raised = await calibrateKdf(1000); // far above what the floor costs on any machine
+    expect(raised.m).toBeGreaterThanOrEqual(KDF_FLOOR.m);
+    expect(raised.p).toBe(KDF_FLOOR.p);
+    expect(raised.t * raised.m).toBeGreaterThan(KDF_FLOOR.t * KDF_FLOOR.m);
+  }, 60_000);
 });

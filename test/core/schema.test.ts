@@ -49,6 +49,23 @@ test('migrations run in order, one transaction each, and a failing step leaves t
   db.close();
 });
 
+test('audit events are append-only', async () => {
+  const d = tempDataDir();
+  try {
+    const accounts = await openAccounts(d);
+    const { session } = await accounts.setup(ADMIN);
+    const { Catalog } = await import('../../main/core/catalog/catalog');
+    const catalog = await Catalog.open(dataPaths(d), new KeyService(testKeychain()));
+    expect(() => catalog.db.exec("UPDATE audit_events SET action = 'login'")).toThrow(/append-only/);
+    expect(() => catalog.db.exec('DELETE FROM audit_events')).toThrow(/append-only/);
+    catalog.close();
+    expect(accounts.auditLog(session).map((e) => e.action)).toEqual(['setup']);
+    accounts.close();
+  } finally {
+    removeDir(d);
+  }
+});
+
 test('a catalog whose keychain key is gone gives a clear error', async () => {
   const d2 = tempDataDir();
   try {
