@@ -95,6 +95,19 @@ describe('login', () => {
     expect(accounts.auditLog(admin, { action: 'lockout_cleared' })).toHaveLength(1);
   });
 
+  test('parallel guesses are taken one at a time, so they cannot all slip past the backoff', async () => {
+    dir = tempDataDir();
+    const clock = fakeClock();
+    const w = await twoUsers(dir, { now: clock.now, policy: POLICY });
+    accounts = w.accounts;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => accounts!.login(i % 2 ? 'BOB' : 'bob', `guess number ${i}`).catch((e) => e.code)),
+    );
+    expect(results).toEqual(['WRONG_CREDENTIALS', 'WRONG_CREDENTIALS', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
+    // Only three passwords were ever checked: the rest were refused by the backoff.
+    expect(accounts.auditLog(w.admin, { action: 'login_failed' })).toHaveLength(3);
+  });
+
   test('unknown names back off exactly like real ones', async () => {
     dir = tempDataDir();
     const clock = fakeClock();

@@ -55,6 +55,8 @@ const INVITE_INVALID_MESSAGE =
  */
 export class Accounts {
   private readonly sessions = new Map<string, Session>();
+  /** The tail of the queue of sign-in attempts per (lower-cased) name. */
+  private readonly attempts = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly paths: DataPaths,
@@ -120,7 +122,12 @@ export class Accounts {
       .map((u) => ({ username: u.username, displayName: u.displayName }));
   }
 
-  async login(username: string, password: string): Promise<Session> {
+  /** Attempts for one name run one at a time, so parallel guesses cannot all slip past the backoff. */
+  login(username: string, password: string): Promise<Session> {
+    return this.oneAtATime(username, () => this.attemptLogin(username, password));
+  }
+
+  private async attemptLogin(username: string, password: string): Promise<Session> {
     const nameKey = this.throttle(username);
     const user = this.catalog.users.byUsername(username);
     if (!user?.keys || user.status === 'invited') {
@@ -250,7 +257,11 @@ export class Accounts {
   }
 
   /** Forgotten password or lost keychain entry: the recovery key sets a new password and issues a new recovery key. */
-  async recover(input: { username: string; recoveryKey: string; newPassword: string }): Promise<NewVault> {
+  recover(input: { username: string; recoveryKey: string; newPassword: string }): Promise<NewVault> {
+    return this.oneAtATime(input.username, () => this.attemptRecovery(input));
+  }
+
+  private async attemptRecovery(input: { username: string; recoveryKey: string; newPassword: string }): Promise<NewVault> {
     const nameKey = this.throttle(input.username);
     const user = this.catalog.users.byUsername(input.username);
     checkPassword(this.policy, input.newPassword, input.username);
@@ -441,6 +452,15 @@ export class Accounts {
       this.audit(null, 'login_failed', userId);
     });
     return wait ? lockedError(wait) : error;
+  }
+
+  private oneAtATime<T>(username: string, attempt: () => Promise<T>): Promise<T> {
+    const key = username.toLowerCase();
+    const run = (this.attempts.get(key) ?? Promise.resolve()).then(attempt);
+    const tail = run.catch(() => undefined);
+    this.attempts.set(key, tail);
+    void tail.then(() => this.attempts.get(key) === tail && this.attempts.delete(key));
+    return run;
   }
 
   private inviteHash(inviteId: string, code: string): Buffer {
