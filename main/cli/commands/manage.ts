@@ -1,0 +1,73 @@
+import { CubbyError } from '../../core/errors';
+import { requiredString, UsageError } from '../args';
+import { asAdmin, findUser } from '../context';
+import { print } from '../output';
+import { ADMIN_PASSWORD_HELP, DATA_DIR_HELP, type Command } from './command';
+
+const COMMON_HELP = ['  --admin <name>      the administrator running the command', '  --username <name>   the account to change'];
+
+function statusCommand(name: 'disable' | 'enable', disabled: boolean): Command {
+  return {
+    name,
+    summary: disabled ? 'Disable an account (it cannot sign in; its data stays)' : 'Enable a disabled account',
+    usage: `cubby ${name} --admin <name> --username <name>`,
+    options: { admin: { type: 'string' }, username: { type: 'string' } },
+    help: [...COMMON_HELP, DATA_DIR_HELP, '', ADMIN_PASSWORD_HELP].join('\n'),
+    async run(values, ctx) {
+      const username = requiredString(values, 'username');
+      await asAdmin(ctx, requiredString(values, 'admin'), (accounts, admin) => {
+        accounts.setDisabled(admin, findUser(accounts, admin, username).id, disabled);
+      });
+      print(`${disabled ? 'Disabled' : 'Enabled'} ${username}.`);
+    },
+  };
+}
+
+export const disable = statusCommand('disable', true);
+export const enable = statusCommand('enable', false);
+
+export const unlock: Command = {
+  name: 'unlock',
+  summary: 'Clear an account\'s lockout after failed sign-ins',
+  usage: 'cubby unlock --admin <name> --username <name>',
+  options: { admin: { type: 'string' }, username: { type: 'string' } },
+  help: [...COMMON_HELP, DATA_DIR_HELP, '', ADMIN_PASSWORD_HELP].join('\n'),
+  async run(values, ctx) {
+    const username = requiredString(values, 'username');
+    await asAdmin(ctx, requiredString(values, 'admin'), (accounts, admin) => {
+      accounts.clearLockout(admin, findUser(accounts, admin, username).id);
+    });
+    print(`Cleared the lockout of ${username}.`);
+  },
+};
+
+export const remove: Command = {
+  name: 'delete',
+  summary: 'Delete an account and destroy its vault (cannot be undone)',
+  usage: 'cubby delete --admin <name> --username <name> [--yes]',
+  options: { admin: { type: 'string' }, username: { type: 'string' }, yes: { type: 'boolean' } },
+  help: [
+    ...COMMON_HELP,
+    '  --yes               do not ask to type the username to confirm',
+    DATA_DIR_HELP,
+    '',
+    "The account's keychain entry, keys and vault file are destroyed: its data cannot be recovered.",
+    'Without --yes, the username must be typed again on the terminal.',
+    ADMIN_PASSWORD_HELP,
+  ].join('\n'),
+  async run(values, ctx) {
+    const username = requiredString(values, 'username');
+    if (!values.yes && !ctx.prompt.interactive) throw new UsageError('delete needs --yes when stdin is not a terminal.');
+    await asAdmin(ctx, requiredString(values, 'admin'), async (accounts, admin) => {
+      const target = findUser(accounts, admin, username);
+      if (!values.yes) {
+        const typed = await ctx.prompt.line(`This destroys ${target.username}'s vault for good. Type the username to confirm: `);
+        if (typed.trim().toLowerCase() !== target.username.toLowerCase()) {
+          throw new CubbyError('VALIDATION', 'The username did not match. Nothing was deleted.');
+        }
+      }
+      await accounts.deleteUser(admin, target.id);
+    });
+    print(`Deleted ${username} and destroyed their vault.`);
+  },
+};
