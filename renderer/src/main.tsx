@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { startApp } from './stores/appStore';
+import './styles/base.css';
+import './styles/components.css';
+import './styles/layout.css';
+
+startApp();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

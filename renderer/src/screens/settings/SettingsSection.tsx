@@ -1,0 +1,19 @@
+import { ChangePasswordCard } from './ChangePasswordCard';
+import { NotesCard } from './NotesCard';
+import { RecoveryKeyCard } from './RecoveryKeyCard';
+
+export function SettingsSection() {
+  return (
+    <section aria-labelledby="settings-title">
+      <h1 id="settings-title" className="page-title">
+        Settings
+      </h1>
+      <p className="page-lead">Your account and preferences. Changes here affect only you.</p>
+      <div className="stack">
+        <NotesCard />
+        <ChangePasswordCard />
+        <RecoveryKeyCard />
+      </div>
+    </section>
+  );
+}
