@@ -43,13 +43,28 @@ export function isAllowedNavigation(url: unknown): boolean {
   return isAppUrl(url);
 }
 
+// Chromium names a blob by its creator's origin and a random UUID: blob:cubby://app/<uuid>.
+const BLOB_PATH = /^\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * What a window's session may request at all: its own pages and inline data: images (the CSP
- * allows img-src data:). Everything else (http, https, ws, file, ftp, blob) is cancelled, so
- * even a CSP bypass could not reach the network or the disk.
+ * Whether `url` is a blob: URL created by a cubby://app page (the recovery key's "Save as text
+ * file"). The part after "blob:" is parsed as a URL of its own; its origin must be the app's.
+ */
+export function isAppBlobUrl(url: unknown): boolean {
+  const u = parse(url);
+  if (!u || u.protocol !== 'blob:' || u.search !== '' || u.hash !== '') return false;
+  const inner = parse(u.pathname);
+  return inner !== null && isAppUrl(u.pathname) && inner.search === '' && inner.hash === '' && BLOB_PATH.test(inner.pathname);
+}
+
+/**
+ * What a window's session may request at all: its own pages, inline data: images (the CSP
+ * allows img-src data:) and blobs its own pages made (downloads). Everything else (http, https,
+ * ws, file, ftp, other blobs) is cancelled, so even a CSP bypass could not reach the network
+ * or the disk.
  */
 export function isAllowedRequest(url: unknown): boolean {
   const u = parse(url);
   if (!u) return false;
-  return u.protocol === 'data:' || isAppUrl(url);
+  return u.protocol === 'data:' || isAppUrl(url) || isAppBlobUrl(url);
 }

@@ -56,6 +56,41 @@ export class FakeSession extends EventEmitter {
   isPersistent() {
     return this.partition.startsWith('persist:');
   }
+  /** A download as Chromium would report it: whether a will-download listener cancelled it. */
+  tryDownload(item: FakeDownloadItem, contents: unknown = null): boolean {
+    let prevented = false;
+    this.emit('will-download', { preventDefault: () => void (prevented = true) }, item, contents, null);
+    return prevented;
+  }
+}
+
+/** The DownloadItem getters the shell reads, and what it set on the item. */
+export class FakeDownloadItem {
+  saveDialogOptions: unknown = null;
+  savePath: string | null = null;
+  constructor(
+    readonly url: string,
+    readonly initiatorOrigin: string,
+    readonly filename: string,
+  ) {}
+  getURL() {
+    return this.url;
+  }
+  getURLChain() {
+    return [this.url];
+  }
+  getInitiatorOrigin() {
+    return this.initiatorOrigin;
+  }
+  getFilename() {
+    return this.filename;
+  }
+  setSaveDialogOptions(options: unknown) {
+    this.saveDialogOptions = options;
+  }
+  setSavePath(path: string) {
+    this.savePath = path;
+  }
 }
 
 export class FakeWebContents extends EventEmitter {

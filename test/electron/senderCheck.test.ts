@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY_URL, APP_ORIGIN, isAllowedNavigation, isAllowedRequest, isAppUrl, isTrustedSender } from '../../main/electron/appOrigin';
+import { APP_ENTRY_URL, APP_ORIGIN, isAllowedNavigation, isAllowedRequest, isAppBlobUrl, isAppUrl, isTrustedSender } from '../../main/electron/appOrigin';
 import { isTrustedTopFrame, type FrameLike } from '../../main/electron/senderCheck';
 
 const ORIGIN_IMPOSTORS = [
@@ -43,12 +43,44 @@ describe('the cubby://app origin check', () => {
     for (const v of [undefined, null, 42, {}, { toString: () => APP_ENTRY_URL }]) expect(isTrustedSender(v)).toBe(false);
   });
 
-  it('lets a window session request only its own pages and data: images', () => {
+  it('lets a window session request only its own pages, data: images and its own blobs', () => {
     expect(isAllowedRequest(`${APP_ORIGIN}/assets/app.css`)).toBe(true);
     expect(isAllowedRequest('data:image/png;base64,AAAA')).toBe(true);
-    for (const url of ['https://example.com/', 'http://127.0.0.1:8080/', 'ws://127.0.0.1/', 'file:///etc/passwd', 'blob:cubby://app/x', 'ftp://x/', ...ORIGIN_IMPOSTORS.slice(0, 6)]) {
+    expect(isAllowedRequest(APP_BLOB)).toBe(true);
+    for (const url of ['https://example.com/', 'http://127.0.0.1:8080/', 'ws://127.0.0.1/', 'file:///etc/passwd', 'blob:cubby://app/x', 'ftp://x/', ...ORIGIN_IMPOSTORS.slice(0, 6), ...BLOB_IMPOSTORS.filter((u) => u.startsWith('blob'))]) {
       expect(isAllowedRequest(url), url).toBe(false);
     }
+  });
+});
+
+const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const APP_BLOB = `blob:${APP_ORIGIN}/${UUID}`;
+// Blobs of other origins, opaque blobs, and app look-alikes a prefix test would let through.
+const BLOB_IMPOSTORS = [
+  `blob:null/${UUID}`,
+  `blob:https://example.com/${UUID}`,
+  `blob:file:///${UUID}`,
+  `blob:cubby://app.evil/${UUID}`,
+  `blob:cubby://app@evil/${UUID}`,
+  `blob:cubby://app:1/${UUID}`,
+  `blob:cubby://app/x/${UUID}`,
+  `blob:cubby://app/${UUID}/x`,
+  `blob:cubby://app/${UUID}?x`,
+  `blob:cubby://app/${UUID}#x`,
+  `blob:cubby://app/`,
+  `blob:blob:cubby://app/${UUID}`,
+  `cubby://app/${UUID}`,
+  `blobx:cubby://app/${UUID}`,
+];
+
+describe('isAppBlobUrl', () => {
+  it('accepts a blob a cubby://app page made', () => {
+    expect(isAppBlobUrl(APP_BLOB)).toBe(true);
+    expect(isAppBlobUrl(APP_BLOB.toUpperCase().replace('BLOB:CUBBY://APP', 'blob:cubby://app'))).toBe(true);
+  });
+
+  it('refuses blobs of other origins and look-alikes', () => {
+    for (const url of [...BLOB_IMPOSTORS, ...ORIGIN_IMPOSTORS, undefined, null, 42]) expect(isAppBlobUrl(url), String(url)).toBe(false);
   });
 });
 

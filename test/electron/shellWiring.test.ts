@@ -13,6 +13,8 @@ import * as fake from './fakeElectron';
 vi.mock('electron', async () => await import('./fakeElectron'));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cubby-shell-'));
+const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+const APP_BLOB = `blob:cubby://app/${UUID}`;
 type Result = { ok: boolean; value?: unknown; error?: { code: string } };
 
 function live() {
@@ -91,7 +93,7 @@ describe('a window', () => {
     expect(w.webContents.url).toBe('cubby://app/index.html');
   });
 
-  it('has its own in-memory partition with the renderer protocol and deny-all handlers', async () => {
+  it('has its own in-memory partition with the renderer protocol and deny-by-default handlers', async () => {
     const w = await onlyWindow();
     const ses = w.webContents.session;
     expect(ses.partition).toMatch(/^cubby-window-[0-9a-f-]{36}$/);
@@ -103,7 +105,7 @@ describe('a window', () => {
     expect(ses.permissionCheck!(w.webContents, 'notifications', 'cubby://app', {})).toBe(false);
     expect(ses.devicePermission!({})).toBe(false);
     const verdicts: Record<string, boolean> = {};
-    for (const url of ['https://example.com/', 'http://127.0.0.1:9/', 'file:///etc/passwd', 'cubby://app/assets/x.js', 'data:image/png;base64,AA']) {
+    for (const url of ['https://example.com/', 'http://127.0.0.1:9/', 'file:///etc/passwd', 'cubby://app/assets/x.js', 'data:image/png;base64,AA', APP_BLOB, `blob:https://example.com/${UUID}`]) {
       ses.beforeRequest!({ url }, (r: { cancel: boolean }) => (verdicts[url] = r.cancel));
     }
     expect(verdicts).toEqual({
@@ -112,7 +114,59 @@ describe('a window', () => {
       'file:///etc/passwd': true,
       'cubby://app/assets/x.js': false,
       'data:image/png;base64,AA': false,
+      [APP_BLOB]: false,
+      [`blob:https://example.com/${UUID}`]: true,
     });
+  });
+
+  it('grants clipboard writes to its own top frame on cubby://app and nothing else', async () => {
+    const w = await onlyWindow();
+    const ses = w.webContents.session;
+    const request = (permission: string, details: { requestingUrl: string; isMainFrame: boolean }) => {
+      let granted: boolean | null = null;
+      ses.permissionRequest!(w.webContents, permission, (ok: boolean) => (granted = ok), details);
+      return granted;
+    };
+    const top = { requestingUrl: 'cubby://app/index.html', isMainFrame: true };
+    expect(request('clipboard-sanitized-write', top)).toBe(true);
+    expect(request('clipboard-sanitized-write', { ...top, isMainFrame: false })).toBe(false);
+    expect(request('clipboard-sanitized-write', { ...top, requestingUrl: 'https://example.com/' })).toBe(false);
+    expect(request('clipboard-sanitized-write', { ...top, requestingUrl: 'cubby://app.evil/index.html' })).toBe(false);
+    for (const p of ['clipboard-read', 'deprecated-sync-clipboard-read', 'notifications', 'media']) expect(request(p, top), p).toBe(false);
+
+    const check = (contents: unknown, permission: string, origin: string, details: Record<string, unknown>) =>
+      ses.permissionCheck!(contents, permission, origin, details);
+    const topCheck = { requestingUrl: 'cubby://app/index.html', isMainFrame: true };
+    expect(check(w.webContents, 'clipboard-sanitized-write', 'cubby://app', topCheck)).toBe(true);
+    expect(check(null, 'clipboard-sanitized-write', 'cubby://app', topCheck)).toBe(false);
+    expect(check(w.webContents, 'clipboard-sanitized-write', 'cubby://app', { ...topCheck, isMainFrame: false })).toBe(false);
+    expect(check(w.webContents, 'clipboard-sanitized-write', 'cubby://app', { ...topCheck, embeddingOrigin: 'https://example.com' })).toBe(false);
+    expect(check(w.webContents, 'clipboard-sanitized-write', 'https://example.com', { ...topCheck, requestingUrl: 'https://example.com/' })).toBe(false);
+    expect(check(w.webContents, 'clipboard-read', 'cubby://app', topCheck)).toBe(false);
+  });
+
+  it('lets only a blob its own page made download, through the save dialog', async () => {
+    const w = await onlyWindow();
+    const ses = w.webContents.session;
+    const key = new fake.FakeDownloadItem(APP_BLOB, 'cubby://app', 'cubby-recovery-key-ada.txt');
+    expect(ses.tryDownload(key, w.webContents)).toBe(false);
+    // No save path: Electron shows the dialog, starting from the page's name for the file.
+    expect(key.savePath).toBeNull();
+    expect(key.saveDialogOptions).toMatchObject({ defaultPath: 'cubby-recovery-key-ada.txt' });
+
+    const refused = [
+      new fake.FakeDownloadItem('https://example.com/key.txt', 'cubby://app', 'key.txt'),
+      new fake.FakeDownloadItem(`blob:https://example.com/${UUID}`, 'https://example.com', 'key.txt'),
+      new fake.FakeDownloadItem(`blob:cubby://app.evil/${UUID}`, 'cubby://app', 'key.txt'),
+      new fake.FakeDownloadItem(APP_BLOB, '', 'key.txt'), // not started by web content
+      new fake.FakeDownloadItem(APP_BLOB, 'null', 'key.txt'),
+      new fake.FakeDownloadItem('data:text/plain,secret', 'cubby://app', 'key.txt'),
+      new fake.FakeDownloadItem('file:///etc/passwd', 'cubby://app', 'passwd'),
+    ];
+    for (const item of refused) {
+      expect(ses.tryDownload(item, w.webContents), `${item.url} from ${item.initiatorOrigin}`).toBe(true);
+      expect(item.saveDialogOptions).toBeNull();
+    }
   });
 
   it('serves the renderer with the CSP and nothing outside it', async () => {
