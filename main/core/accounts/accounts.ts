@@ -1,6 +1,5 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Catalog } from '../catalog/catalog';
 import type { AuditAction, AuditEvent, AuditQuery } from '../catalog/audit';
 import type { Role, UserRecord } from '../catalog/users';
@@ -71,7 +70,7 @@ export class Accounts {
     const keys = new KeyService(opts.keychain);
     const catalog = await Catalog.open(paths, keys);
     const accounts = new Accounts(paths, catalog, keys, { ...DEFAULT_POLICY, ...opts.policy }, opts.now ?? Date.now);
-    accounts.removeOrphanVaults();
+    accounts.finishPendingDeletions();
     return accounts;
   }
 
@@ -145,11 +144,16 @@ export class Accounts {
       dek.fill(0);
       throw new CubbyError('ACCOUNT_DISABLED', 'This account is disabled. Ask your administrator to enable it.');
     }
-    this.catalog.transaction(() => {
-      this.catalog.loginFailures.clear(nameKey);
-      this.catalog.users.touchLogin(user.id, this.now());
-      this.audit(user.id, 'login', user.id);
-    });
+    try {
+      this.catalog.transaction(() => {
+        this.catalog.loginFailures.clear(nameKey);
+        this.catalog.users.touchLogin(user.id, this.now());
+        this.audit(user.id, 'login', user.id);
+      });
+    } catch (e) {
+      dek.fill(0);
+      throw e;
+    }
     return this.startSession(user, dek);
   }
 
@@ -196,7 +200,12 @@ export class Accounts {
     return { userId, code, expiresAt };
   }
 
-  async redeemInvite(input: { username: string; code: string; password: string }): Promise<NewVault> {
+  /** One redemption per name at a time: a double submit must not enroll two device secrets. */
+  redeemInvite(input: { username: string; code: string; password: string }): Promise<NewVault> {
+    return this.oneAtATime(input.username, () => this.attemptRedeem(input));
+  }
+
+  private async attemptRedeem(input: { username: string; code: string; password: string }): Promise<NewVault> {
     const user = this.catalog.users.byUsername(input.username);
     const invite = user?.status === 'invited' ? this.catalog.invites.latestFor(user.id) : undefined;
     const usable =
@@ -233,27 +242,43 @@ export class Accounts {
 
   // ---- the user's own keys ---------------------------------------------------------------
 
-  async changePassword(session: Session, current: string, next: string): Promise<void> {
-    const user = this.sessionUser(session);
-    checkPassword(this.policy, next, user.username);
-    await this.verifyPassword(user, current);
-    const rewrapped = await session.withDek((dek) => this.keys.rewrapForPassword(user.id, dek, next, this.kdfDefault()));
-    this.catalog.transaction(() => {
-      this.catalog.users.setKeys(user.id, { ...rewrapped, dekByRecovery: user.keys!.dekByRecovery }, this.now());
-      this.audit(user.id, 'password_changed', user.id);
+  /*
+   * Key changes for one person run one at a time (in the same queue as their sign-ins), and each
+   * writes only its own wrap, so two at once can neither revert a password nor revive a revoked
+   * recovery key.
+   */
+
+  changePassword(session: Session, current: string, next: string): Promise<void> {
+    return this.oneAtATime(session.user.username, async () => {
+      const user = this.sessionUser(session);
+      checkPassword(this.policy, next, user.username);
+      await this.verifyPassword(user, current);
+      // A copy: locking during the Argon2 wait zeroes the session's own buffer.
+      const dek = session.withDek((live) => Buffer.from(live));
+      try {
+        const rewrapped = await this.keys.rewrapForPassword(user.id, dek, next, this.kdfDefault());
+        this.catalog.transaction(() => {
+          this.catalog.users.setPasswordWrap(user.id, rewrapped, this.now());
+          this.audit(user.id, 'password_changed', user.id);
+        });
+      } finally {
+        dek.fill(0);
+      }
     });
   }
 
   /** A new recovery key; the old one stops working. Needs the password, as a second look. */
-  async renewRecoveryKey(session: Session, password: string): Promise<string> {
-    const user = this.sessionUser(session);
-    await this.verifyPassword(user, password);
-    const wrap = session.withDek((dek) => this.keys.newRecoveryWrap(user.id, dek));
-    this.catalog.transaction(() => {
-      this.catalog.users.setKeys(user.id, { ...user.keys!, dekByRecovery: wrap.dekByRecovery }, this.now());
-      this.audit(user.id, 'recovery_key_renewed', user.id);
+  renewRecoveryKey(session: Session, password: string): Promise<string> {
+    return this.oneAtATime(session.user.username, async () => {
+      const user = this.sessionUser(session);
+      await this.verifyPassword(user, password);
+      const wrap = session.withDek((dek) => this.keys.newRecoveryWrap(user.id, dek));
+      this.catalog.transaction(() => {
+        this.catalog.users.setRecoveryWrap(user.id, wrap.dekByRecovery, this.now());
+        this.audit(user.id, 'recovery_key_renewed', user.id);
+      });
+      return wrap.recoveryKey;
     });
-    return wrap.recoveryKey;
   }
 
   /** Forgotten password or lost keychain entry: the recovery key sets a new password and issues a new recovery key. */
@@ -356,9 +381,13 @@ export class Accounts {
     this.catalog.transaction(() => {
       this.catalog.users.delete(target.id);
       this.catalog.loginFailures.clear(this.nameKey(target.username));
+      this.catalog.vaultDeletions.add(target.id, this.now());
       this.audit(admin.user.id, 'user_deleted', target.id);
     });
     this.removeVaultFiles(target.id);
+    this.catalog.vaultDeletions.remove(target.id);
+    // The deleted wraps may linger in the WAL; secure_delete has zeroed their pages in the file.
+    this.catalog.checkpoint();
   }
 
   auditLog(admin: Session, query: AuditQuery = {}): AuditEvent[] {
@@ -480,12 +509,16 @@ export class Accounts {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(base + suffix, { force: true });
   }
 
-  /** A crash between deleting a user and deleting their files leaves a vault nobody can open; sweep it. */
-  private removeOrphanVaults(): void {
-    const known = new Set(this.catalog.users.list().map((u) => u.id));
-    for (const name of readdirSync(this.paths.vaultsDir)) {
-      const id = /^([0-9a-f-]{36})\.db(-wal|-shm|-journal)?$/.exec(name)?.[1];
-      if (id && !known.has(id)) rmSync(join(this.paths.vaultsDir, name), { force: true });
+  /**
+   * A crash between deleting a user and deleting their files leaves a vault nobody can open:
+   * finish the job. Only vaults recorded as deleted are touched; a vault the catalog merely does
+   * not know (an older catalog restored from a backup) is kept.
+   */
+  private finishPendingDeletions(): void {
+    for (const userId of this.catalog.vaultDeletions.list()) {
+      if (this.catalog.users.byId(userId)) continue;
+      this.removeVaultFiles(userId);
+      this.catalog.vaultDeletions.remove(userId);
     }
   }
 }

@@ -54,8 +54,11 @@ export class Session {
     return () => this.closeListeners.delete(listener);
   }
 
-  /** For re-wrapping (password change, new recovery key); never leaves main. */
-  withDek<T>(fn: (dek: Buffer) => T): T {
+  /**
+   * The live DEK, for synchronous use only (re-wrapping); it never leaves main. Async work must
+   * take a copy (`withDek(Buffer.from)`) and zero it: a lock during an await zeroes this buffer.
+   */
+  withDek<T>(fn: (dek: Buffer) => Exclude<T, PromiseLike<unknown>>): T {
     if (!this.dek) throw sessionLocked();
     return fn(this.dek);
   }

@@ -97,6 +97,18 @@ export class Users {
       .run(JSON.stringify(keys.kdf), keys.salt, keys.dekByPassword, keys.dekByRecovery, now, id);
   }
 
+  /** Password change: only the password wrap, so a concurrent recovery-key change is never undone. */
+  setPasswordWrap(id: string, wrap: Pick<WrappedKeys, 'kdf' | 'salt' | 'dekByPassword'>, now: number): void {
+    this.db
+      .prepare('UPDATE users SET kdf_params = ?, kdf_salt = ?, dek_wrapped_password = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(wrap.kdf), wrap.salt, wrap.dekByPassword, now, id);
+  }
+
+  /** New recovery key: only the recovery wrap. */
+  setRecoveryWrap(id: string, dekByRecovery: Buffer, now: number): void {
+    this.db.prepare('UPDATE users SET dek_wrapped_recovery = ?, updated_at = ? WHERE id = ?').run(dekByRecovery, now, id);
+  }
+
   setStatus(id: string, status: UserStatus, now: number): void {
     this.db.prepare('UPDATE users SET status = ?, updated_at = ? WHERE id = ?').run(status, now, id);
   }

@@ -134,11 +134,15 @@ export class KeyService {
     }
   }
 
-  /** A new vault: fresh DEK, fresh device secret in the keychain, both wraps, a recovery key to show once. */
+  /**
+   * A new vault: fresh DEK, fresh device secret in the keychain, both wraps, a recovery key to
+   * show once. The account has no wraps in the catalog yet, so replacing its secret loses nothing.
+   */
   async createUserKeys(userId: string, password: string, kdf: KdfParams) {
     const dek = randomBytes(32);
     try {
-      return { dek, ...(await this.reenroll(userId, dek, password, kdf)) };
+      await this.enrollDevice(userId);
+      return { dek, ...(await this.wrapBoth(userId, dek, password, kdf)) };
     } catch (e) {
       dek.fill(0);
       throw e;
@@ -183,11 +187,19 @@ export class KeyService {
   }
 
   /**
-   * Recovery, step 2: enroll a new device secret (the old one may be gone) and wrap the DEK
-   * for the new password and a new recovery key.
+   * Recovery, step 2: wrap the DEK for the new password and a new recovery key, enrolling a new
+   * device secret only if the keychain lost the old one. Keeping a secret that is still there
+   * makes recovery atomic: until the caller commits the wraps, the old password still opens the
+   * vault; where the secret was gone, the old password was useless already.
    */
   async reenroll(userId: string, dek: Buffer, newPassword: string, kdf: KdfParams) {
-    await this.enrollDevice(userId);
+    const device = await this.keychain.get(deviceAccount(userId));
+    if (device) device.fill(0);
+    else await this.enrollDevice(userId);
+    return this.wrapBoth(userId, dek, newPassword, kdf);
+  }
+
+  private async wrapBoth(userId: string, dek: Buffer, newPassword: string, kdf: KdfParams) {
     const byPassword = await this.wrapForPassword(userId, dek, newPassword, kdf);
     const byRecovery = KeyService.wrapForRecovery(userId, dek);
     const keys: WrappedKeys = { ...byPassword, dekByRecovery: byRecovery.dekByRecovery };
