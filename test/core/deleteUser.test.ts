@@ -1,5 +1,7 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, expect, test } from 'vitest';
+import { Catalog } from '../../main/core/catalog/catalog';
+import { KeyService } from '../../main/core/keys/keyService';
 import { dataPaths } from '../../main/core/paths';
 import { getSetting, setSetting } from '../../main/core/vault/settings';
 import { ADMIN, BOB, openAccounts, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
@@ -62,17 +64,50 @@ test('the last active admin cannot be demoted, disabled or deleted', async () =>
   accounts.close();
 });
 
-test('vault files left behind by a crash during deletion are swept at the next start', async () => {
+test('a deletion cut short by a crash is finished at the next start; vaults the catalog does not know are kept', async () => {
   const dir = tempDataDir();
   dirs.push(dir);
-  const accounts = await openAccounts(dir);
-  await accounts.setup(ADMIN);
-  accounts.close();
-  const orphan = dataPaths(dir).vault('11111111-2222-4333-8444-555555555555');
-  writeFileSync(orphan, 'x');
-  writeFileSync(`${orphan}-wal`, 'x');
+  const paths = dataPaths(dir);
+  const w = await twoUsers(dir);
+  w.accounts.close();
+  // The state a crash leaves right after the deletion committed, before the files went.
+  const catalog = await Catalog.open(paths, new KeyService(testKeychain()));
+  catalog.transaction(() => {
+    catalog.users.delete(w.bobId);
+    catalog.vaultDeletions.add(w.bobId, Date.now());
+  });
+  catalog.close();
+  // A vault from a user an older catalog backup does not list: not ours to destroy.
+  const stranger = paths.vault('11111111-2222-4333-8444-555555555555');
+  writeFileSync(stranger, 'x');
+
   const reopened = await openAccounts(dir);
-  expect(readdirSync(dataPaths(dir).vaultsDir).filter((f) => f.startsWith('1111'))).toEqual([]);
-  expect(readdirSync(dataPaths(dir).vaultsDir).length).toBeGreaterThan(0); // the admin's vault stays
+  expect(existsSync(paths.vault(w.bobId))).toBe(false);
+  expect(existsSync(`${paths.vault(w.bobId)}-wal`)).toBe(false);
+  expect(existsSync(stranger)).toBe(true);
+  const admin = await reopened.login(ADMIN.username, ADMIN.password); // the admin's vault stays
+  expect(reopened.listUsers(admin).map((u) => u.username)).toEqual(['ada']);
   reopened.close();
+});
+
+test('a missing account list with vaults still present is refused, not silently started over', async () => {
+  const dir = tempDataDir();
+  dirs.push(dir);
+  const paths = dataPaths(dir);
+  const w = await twoUsers(dir);
+  setSetting(w.bob, 'note', 'must survive');
+  w.accounts.close();
+  const vaultsBefore = readdirSync(paths.vaultsDir).sort();
+  renameSync(paths.catalog, `${paths.catalog}.bak`);
+  for (const suffix of ['-wal', '-shm']) rmSync(paths.catalog + suffix, { force: true });
+
+  await expect(openAccounts(dir)).rejects.toMatchObject({ code: 'CATALOG_MISSING' });
+  expect(existsSync(paths.catalog)).toBe(false);
+  expect(readdirSync(paths.vaultsDir).sort()).toEqual(vaultsBefore);
+
+  // Restoring the file brings everyone back.
+  renameSync(`${paths.catalog}.bak`, paths.catalog);
+  const restored = await openAccounts(dir);
+  expect(getSetting(await restored.login(BOB.username, BOB.password), 'note')).toBe('must survive');
+  restored.close();
 });

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { CubbyError } from '../errors';
 import { migrate } from '../db/migrations';
 import { openEncrypted, type Db } from '../db/sqlcipher';
@@ -10,6 +10,7 @@ import { Invites } from './invites';
 import { LoginFailures } from './loginFailures';
 import { CATALOG_MIGRATIONS } from './schema';
 import { Users } from './users';
+import { VaultDeletions } from './vaultDeletions';
 
 /** install.json names this install's keychain entry for the catalog key. It holds nothing secret. */
 function installId(paths: DataPaths): string {
@@ -28,9 +29,11 @@ export class Catalog {
   readonly invites: Invites;
   readonly loginFailures: LoginFailures;
   readonly audit: AuditLog;
+  readonly vaultDeletions: VaultDeletions;
 
   private constructor(readonly db: Db) {
     this.users = new Users(db);
+    this.vaultDeletions = new VaultDeletions(db);
     this.invites = new Invites(db);
     this.loginFailures = new LoginFailures(db);
     this.audit = new AuditLog(db);
@@ -40,6 +43,13 @@ export class Catalog {
   static async open(paths: DataPaths, keys: KeyService): Promise<Catalog> {
     ensureDataDirs(paths);
     const firstRun = !existsSync(paths.catalog);
+    if (firstRun && hasVaults(paths)) {
+      // Starting over here would strand every vault: the account list holds their wrapped keys.
+      throw new CubbyError(
+        'CATALOG_MISSING',
+        "Cubby's account list is missing, but people's encrypted workspaces are still here. Restore catalog.db from a backup; to start over instead, move the vaults folder away first.",
+      );
+    }
     const key = await keys.catalogKey(`catalog:${installId(paths)}`, firstRun);
     let db: Db;
     try {
@@ -47,7 +57,8 @@ export class Catalog {
         paths.catalog,
         key,
         () => new CubbyError('CATALOG_KEY_MISSING', "The key in this computer's keychain does not open Cubby's account list."),
-        { synchronous: 'FULL' },
+        // secure_delete: a deleted user's wrapped keys are overwritten, not left in free pages.
+        { synchronous: 'FULL', secureDelete: true },
       );
     } finally {
       key.fill(0);
@@ -78,6 +89,11 @@ export class Catalog {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
+  /** Fold the WAL back into the file and truncate it, so old row versions do not linger there. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
@@ -85,4 +101,8 @@ export class Catalog {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+function hasVaults(paths: DataPaths): boolean {
+  return readdirSync(paths.vaultsDir).some((name) => name.endsWith('.db'));
 }

@@ -60,4 +60,14 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events
         BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
     `),
+
+  // Deleting a user is recorded here in the same transaction as the deletion, and the row goes
+  // once the vault files are gone: a crash in between is finished at the next start.
+  (db) =>
+    db.exec(`
+      CREATE TABLE vault_deletions (
+        user_id      TEXT PRIMARY KEY,
+        requested_at INTEGER NOT NULL
+      );
+    `),
 ];

@@ -27,6 +27,8 @@ export interface OpenOptions {
   cacheKiB?: number;
   /** FULL for the catalog (small, must survive power loss); NORMAL is enough for vaults in WAL. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Overwrite deleted content with zeros (the catalog: deleted users' wrapped keys). */
+  secureDelete?: boolean;
 }
 
 /**
@@ -54,6 +56,7 @@ export function openEncrypted(file: string, key: Buffer, badKey: () => CubbyErro
     db.pragma('foreign_keys=ON');
     db.pragma(`cache_size=-${opts.cacheKiB ?? 16384}`);
     db.pragma('busy_timeout=5000');
+    if (opts.secureDelete) db.pragma('secure_delete=ON');
     return db;
   } catch (e) {
     db.close();
