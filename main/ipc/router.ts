@@ -14,7 +14,7 @@ import {
 } from '../../preload/contract';
 import type { Accounts } from '../core/accounts/accounts';
 import type { Session } from '../core/accounts/session';
-import { isCubbyError } from '../core/errors';
+import { CubbyError, isCubbyError } from '../core/errors';
 import type { Handlers } from './handlers';
 
 /** One window (Electron) or one WebSocket (browser host). Main binds it to at most one session. */
@@ -160,6 +160,11 @@ export class Router {
   }
 
   private bind(state: ConnectionState, session: Session): void {
+    // The window or socket went away while the sign-in ran: nobody may hold this vault open.
+    if (this.connections.get(state.id) !== state) {
+      this.accounts.lock(session);
+      throw new CubbyError('LOCKED', 'This window is closed.');
+    }
     this.closeSession(state, 'replaced');
     state.session = session;
     state.lockedUser = null;

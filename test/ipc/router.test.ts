@@ -96,3 +96,13 @@ test('signing in on a window that already has a session replaces it; lockAll loc
   await router.call(a, 'auth.signOut', {});
   expect((await router.call(a, 'app.status', {})) as unknown).toMatchObject({ value: { lockedUser: null, session: null } });
 });
+
+test('a window that closes while its sign-in runs leaves no vault open behind it', async () => {
+  const router = cubby.router;
+  const before = cubby.accounts.openSessions().length;
+  const conn = router.connect(() => undefined);
+  const pending = router.call(conn, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  router.disconnect(conn); // Argon2id is still running
+  expect(await pending).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+  expect(cubby.accounts.openSessions()).toHaveLength(before);
+});
