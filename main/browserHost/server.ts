@@ -51,6 +51,18 @@ function sameToken(given: string | null, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The file a request names inside the renderer directory, or null (traversal, a malformed %-escape). */
+function rendererPath(rendererDir: string, requestUrl: string | undefined): string | null {
+  let rel: string;
+  try {
+    rel = normalize(decodeURIComponent(new URL(requestUrl ?? '/', 'http://127.0.0.1').pathname)).replace(/^([/\\])+/, '');
+  } catch {
+    return null;
+  }
+  const file = join(rendererDir, rel);
+  return file.startsWith(rendererDir + sep) || file === rendererDir ? file : null;
+}
+
 export async function startBrowserHost(opts: { router: Router; rendererDir: string; port?: number }): Promise<BrowserHost> {
   if (process.versions.electron) throw new Error('The browser host is for development and tests only.');
   const token = randomBytes(32).toString('base64url');
@@ -68,10 +80,8 @@ export async function startBrowserHost(opts: { router: Router; rendererDir: stri
       res.writeHead(405, headers).end();
       return;
     }
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const rel = normalize(decodeURIComponent(path)).replace(/^([/\\])+/, '');
-    let file = join(opts.rendererDir, rel);
-    if (!file.startsWith(opts.rendererDir + sep) && file !== opts.rendererDir) {
+    let file = rendererPath(opts.rendererDir, req.url);
+    if (file === null) {
       res.writeHead(404, headers).end();
       return;
     }

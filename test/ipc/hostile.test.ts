@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHANNEL_NAMES, type ChannelName } from '../../preload/contract';
 import { startCubby, type Cubby } from '../../main/app';
 import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
+import { newRecoveryKey } from '../../main/core/keys/recoveryKey';
 import { ADMIN, BOB, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
 import { settle, WsClient } from '../helpers/wsClient';
 
@@ -14,6 +15,7 @@ import { settle, WsClient } from '../helpers/wsClient';
  */
 const CAROL = { username: 'carol', displayName: 'Carol Jones', password: 'violet skies over hills' };
 const NOBODY_ID = '00000000-0000-4000-8000-000000000000';
+const WELL_FORMED_RECOVERY_KEY = newRecoveryKey().text;
 
 /** Victim = Carol's ids; a nonexistent id otherwise. Every channel must appear here. */
 function probe(channel: ChannelName, target: { userId: string; username: string; settingKey: string }): unknown {
@@ -22,7 +24,8 @@ function probe(channel: ChannelName, target: { userId: string; username: string;
     'auth.setup': { username: target.username, displayName: 'X', password: 'a long enough pw' },
     'auth.login': { username: target.username, password: 'not the password at all' },
     'auth.redeemInvite': { username: target.username, code: '1234-5678', password: 'a long enough pw' },
-    'auth.recover': { username: target.username, recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', newPassword: 'a long enough pw' },
+    // Well formed (its checksum holds), so the answer comes from the vault lookup, not the parser.
+    'auth.recover': { username: target.username, recoveryKey: WELL_FORMED_RECOVERY_KEY, newPassword: 'a long enough pw' },
     'auth.lock': {},
     'auth.signOut': {},
     'account.changePassword': { currentPassword: 'wrong current pw', newPassword: 'a long enough pw' },
@@ -168,6 +171,29 @@ describe('hostile client over the browser host', () => {
       const text = JSON.stringify(a);
       for (const leak of ['carol', 'Carol', dir, '/', '.ts', 'node:', '    at ', 'Error:']) expect(text.includes(leak), `${leak} in ${text}`).toBe(false);
     }
+  });
+
+  test('the host listens on 127.0.0.1 only and refuses to start inside Electron', async () => {
+    expect(new URL(host.origin).hostname).toBe('127.0.0.1');
+    // Another loopback address reaches the machine but not a socket bound to 127.0.0.1 alone.
+    const port = new URL(host.origin).port;
+    await expect(fetch(`http://127.0.0.2:${port}/`)).rejects.toThrow();
+    expect((await fetch(`${host.origin}/`)).status).toBe(200);
+
+    Object.defineProperty(process.versions, 'electron', { value: '45.0.0', configurable: true });
+    try {
+      await expect(startBrowserHost({ router: cubby.router, rendererDir: dir })).rejects.toThrow('development and tests only');
+    } finally {
+      delete (process.versions as Record<string, string>).electron;
+    }
+    expect(process.versions.electron).toBeUndefined();
+  });
+
+  test('a malformed path escape is a 404, and the host keeps serving', async () => {
+    expect((await fetch(`${host.origin}/%E0%A4%A`)).status).toBe(404);
+    // An encoded traversal stays inside the renderer directory (here: the index page).
+    expect(await (await fetch(`${host.origin}/..%2f..%2fetc%2fpasswd`)).text()).not.toContain('root:');
+    expect((await fetch(`${host.origin}/`)).status).toBe(200);
   });
 
   test('a malformed frame closes only that connection', async () => {
