@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../bridge';
 import type { AuditAction, AuditEntry, UserSummary } from '../bridge/types';
+import { sameSession } from './epoch';
 
 /** What the admin panels have loaded. In memory only; dropped on lock and sign-out. */
 export interface AuditFilter {
@@ -27,7 +28,9 @@ export const initialAdminState: AdminState = {
 export const useAdminStore = create<AdminState>()(() => initialAdminState);
 
 export async function loadUsers(): Promise<void> {
-  useAdminStore.setState({ users: await api('admin.users.list', {}) });
+  const current = sameSession();
+  const users = await api('admin.users.list', {});
+  if (current()) useAdminStore.setState({ users });
 }
 
 function auditQuery(filter: AuditFilter, beforeId?: number) {
@@ -41,9 +44,10 @@ function auditQuery(filter: AuditFilter, beforeId?: number) {
 
 export async function loadAudit(filter: AuditFilter): Promise<void> {
   useAdminStore.setState({ auditFilter: filter });
+  const current = sameSession();
   const entries = await api('admin.audit.list', auditQuery(filter));
-  // A newer filter may have been chosen while this one loaded.
-  if (useAdminStore.getState().auditFilter !== filter) return;
+  // A newer filter may have been chosen, or the window locked, while this one loaded.
+  if (!current() || useAdminStore.getState().auditFilter !== filter) return;
   useAdminStore.setState({ audit: entries, auditHasMore: entries.length === AUDIT_PAGE });
 }
 
@@ -51,6 +55,8 @@ export async function loadOlderAudit(): Promise<void> {
   const { audit, auditFilter } = useAdminStore.getState();
   const last = audit?.at(-1);
   if (!audit || !last) return;
+  const current = sameSession();
   const older = await api('admin.audit.list', auditQuery(auditFilter, last.id));
+  if (!current()) return;
   useAdminStore.setState({ audit: [...audit, ...older], auditHasMore: older.length === AUDIT_PAGE });
 }

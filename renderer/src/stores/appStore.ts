@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { api, asBridgeError, bridge, onBridgeClosed } from '../bridge';
 import type { LoginUser, SessionInfo } from '../bridge/types';
+import { sameSession } from './epoch';
 import { resetUserStores } from './reset';
 import { useSessionStore } from './sessionStore';
 
@@ -28,8 +29,11 @@ export const useAppStore = create<AppState>()(() => ({
 }));
 
 export async function refreshStatus(opts: { preferPicker?: boolean } = {}): Promise<void> {
+  const current = sameSession();
   try {
     const status = await api('app.status', {});
+    // Asked before a lock: the answer is stale, and the lock's own refresh follows.
+    if (!current()) return;
     if (status.session) {
       useSessionStore.setState({ session: status.session });
       useAppStore.setState({ phase: 'workspace', users: status.users, lockedUser: null, error: null });

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { api } from '../bridge';
+import { sameSession } from './epoch';
 
 /** The signed-in user's settings as far as this window has read them. In memory only. */
 export const NOTES_KEY = 'display.notes';
@@ -13,11 +14,13 @@ export const initialSettingsState: SettingsState = { notes: null };
 export const useSettingsStore = create<SettingsState>()(() => initialSettingsState);
 
 export async function loadNotes(): Promise<void> {
+  const current = sameSession();
   const { value } = await api('settings.get', { key: NOTES_KEY });
-  useSettingsStore.setState({ notes: value ?? '' });
+  if (current()) useSettingsStore.setState({ notes: value ?? '' });
 }
 
 export async function saveNotes(notes: string): Promise<void> {
+  const current = sameSession();
   await api('settings.set', { key: NOTES_KEY, value: notes });
-  useSettingsStore.setState({ notes });
+  if (current()) useSettingsStore.setState({ notes });
 }
