@@ -60,11 +60,31 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     expect(readFileSync(saved, 'utf8')).toContain(key);
     await download.delete();
 
+    // Copy really puts the key on the clipboard (read back through the page's own clipboard).
+    await adaContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(h.host.url).origin });
+    await ada.evaluate(() => navigator.clipboard.writeText('not the key'));
+    await ada.getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect(ada.getByRole('status').filter({ hasText: 'Copied to the clipboard.' })).toBeVisible();
+    expect(await ada.evaluate(() => navigator.clipboard.readText())).toBe(key);
+
     await saveRecoveryKeyAndContinue(ada);
     await expectSignedInAs(ada, ADA.displayName);
     await expect(ada.getByRole('heading', { name: 'Agents' })).toBeVisible();
     await expect(ada.getByRole('heading', { name: 'Conversations' })).toBeVisible();
     await shot(ada, 'workspace');
+  });
+
+  await test.step('the theme follows the OS: dark mode changes the page background', async () => {
+    const background = () => ada.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await ada.emulateMedia({ colorScheme: 'light' });
+    const light = await background();
+    await ada.emulateMedia({ colorScheme: 'dark' });
+    const dark = await background();
+    await ada.emulateMedia({ colorScheme: 'light' });
+    // A transparent body would make both the same: each must be a real, opaque colour.
+    for (const colour of [light, dark]) expect(colour).toMatch(/^rgb\(\d+, \d+, \d+\)$/);
+    expect(dark).not.toBe(light);
+    expect(await background()).toBe(light);
   });
 
   await test.step('the administrator keeps a private note', async () => {
@@ -281,6 +301,48 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await ada.getByLabel('Action').selectOption('lockout_cleared');
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('ada');
+  });
+
+  await test.step('the administrator disables Bob, enables him, and makes him an administrator and back', async () => {
+    const bobRow = ada.locator('tr[data-username="bob"]');
+    await openSection(ada, 'Users');
+    await ada.getByRole('button', { name: 'Disable bob' }).click();
+    await expect(bobRow).toContainText('Disabled');
+    // Bob's picker still shows him from before; his right password is refused, with the reason.
+    await pickUser(bob, BOB.displayName);
+    await submitPassword(bob, BOB.newPassword);
+    const refused = bob.locator('[role=alert][data-code=ACCOUNT_DISABLED]');
+    await expect(refused).toContainText(/disabled/i);
+    await expect(refused).toContainText(/administrator/i);
+    await expect(bob.getByTestId('signed-in-name')).toHaveCount(0);
+
+    await ada.getByRole('button', { name: 'Enable bob' }).click();
+    await expect(bobRow).toContainText('Active');
+    await submitPassword(bob, BOB.newPassword);
+    await expectSignedInAs(bob, BOB.displayName);
+    const bobUsersNav = bob.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Users' });
+    await expect(bobUsersNav).toHaveCount(0);
+
+    const role = ada.getByLabel('Role for bob');
+    await role.selectOption('admin');
+    await expect(role).toHaveValue('admin');
+    await expect(role).toBeEnabled();
+    // Unlocking picks up the new role: Bob now manages users.
+    await bob.getByRole('button', { name: 'Lock', exact: true }).click();
+    await submitPassword(bob, BOB.newPassword, 'Unlock');
+    await expectSignedInAs(bob, BOB.displayName);
+    await openSection(bob, 'Users');
+    await expect(bob.locator('tr[data-username="ada"]')).toContainText('Active');
+
+    await role.selectOption('user');
+    await expect(role).toHaveValue('user');
+    await expect(role).toBeEnabled();
+    // Main checks the role on every call: his still-open admin page is refused at once.
+    await openSection(bob, 'Home');
+    await openSection(bob, 'Users');
+    await expect(bob.locator('[role=alert][data-code=FORBIDDEN]')).toBeVisible();
+    await bob.getByRole('button', { name: 'Sign out' }).click();
+    await expect(bob.getByRole('heading', { name: 'Who is using Cubby?' })).toBeVisible();
   });
 
   await test.step('the administrator deletes Bob after typing his username', async () => {
