@@ -143,6 +143,8 @@ export type LockReason = (typeof LOCK_REASONS)[number];
 /** Events main sends, only to the windows of the session they belong to. */
 export const events = {
   'session.locked': z.strictObject({ reason: z.enum(LOCK_REASONS) }),
+  /** An administrator changed this person's account (their role): what the window shows follows. */
+  'session.changed': z.strictObject({ session: SessionInfo.strict() }),
 } as const;
 
 export type Events = typeof events;

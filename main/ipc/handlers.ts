@@ -1,10 +1,9 @@
 import type { ChannelName, ChannelOutput, Channels, SessionInfo } from '../../preload/contract';
 import type { z } from 'zod';
-import type { Accounts } from '../core/accounts/accounts';
 import type { Session } from '../core/accounts/session';
 import { CubbyError, notFound } from '../core/errors';
 import { getSetting, listSettings, setSetting } from '../core/vault/settings';
-import type { HandlerContext } from './router';
+import { sessionInfo as info, type HandlerContext } from './router';
 
 type Handler<C extends ChannelName> = (
   input: z.output<Channels[C]['input']>,
@@ -12,10 +11,6 @@ type Handler<C extends ChannelName> = (
 ) => ChannelOutput<C> | Promise<ChannelOutput<C>>;
 
 export type Handlers = { [C in ChannelName]: Handler<C> };
-
-function info(accounts: Accounts, session: Session): SessionInfo {
-  return { username: session.user.username, displayName: session.user.displayName, isAdmin: accounts.isAdmin(session) };
-}
 
 /** The router guarantees a session for 'session' and 'admin' channels. */
 function own(ctx: HandlerContext): Session {

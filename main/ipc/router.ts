@@ -11,6 +11,7 @@ import {
   type LockReason,
   type LoginUser,
   type Result,
+  type SessionInfo,
 } from '../../preload/contract';
 import type { Accounts } from '../core/accounts/accounts';
 import type { Session } from '../core/accounts/session';
@@ -56,6 +57,11 @@ function validationError(): BridgeError {
   return { code: 'VALIDATION', message: 'The request was not valid.' };
 }
 
+/** What a window may know of its own session. */
+export function sessionInfo(accounts: Accounts, session: Session): SessionInfo {
+  return { username: session.user.username, displayName: session.user.displayName, isAdmin: accounts.isAdmin(session) };
+}
+
 /** Only a CubbyError's code and message cross the bridge; anything else is INTERNAL. */
 function toBridgeError(e: unknown): BridgeError {
   if (isCubbyError(e)) {
@@ -79,12 +85,23 @@ export class Router {
     private readonly accounts: Accounts,
     private readonly handlers: Handlers,
     private readonly log: RouterLog = silentLog,
-  ) {}
+  ) {
+    accounts.onAccountChanged((userId) => this.accountChanged(userId));
+  }
 
-  connect(send: EventSink): Connection {
-    const state: ConnectionState = { id: randomUUID(), send, session: null, lockedUser: null, closing: null, unsubscribe: null };
+  /**
+   * A new window or socket. `lockedUser` carries the lock screen over when the shell replaces a
+   * locked window with a fresh one.
+   */
+  connect(send: EventSink, lockedUser: LoginUser | null = null): Connection {
+    const state: ConnectionState = { id: randomUUID(), send, session: null, lockedUser, closing: null, unsubscribe: null };
     this.connections.set(state.id, state);
     return { id: state.id };
+  }
+
+  /** Who was signed in to this connection before it locked (null after sign-out). */
+  lockedUserOf(conn: Connection): LoginUser | null {
+    return this.connections.get(conn.id)?.lockedUser ?? null;
   }
 
   /** The window or socket is gone: its session goes with it. */
@@ -143,6 +160,16 @@ export class Router {
     const checked = events[event].parse(payload) as EventPayload<E>;
     for (const state of this.connections.values()) {
       if (state.session === session && session.isOpen) state.send(event, checked);
+    }
+  }
+
+  /** An admin changed someone's role: their windows learn what they may now see. */
+  private accountChanged(userId: string): void {
+    for (const state of this.connections.values()) {
+      const session = state.session;
+      if (session?.isOpen && session.user.id === userId) {
+        state.send('session.changed', events['session.changed'].parse({ session: sessionInfo(this.accounts, session) }));
+      }
     }
   }
 

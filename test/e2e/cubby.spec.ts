@@ -327,20 +327,19 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await role.selectOption('admin');
     await expect(role).toHaveValue('admin');
     await expect(role).toBeEnabled();
-    // Unlocking picks up the new role: Bob now manages users.
-    await bob.getByRole('button', { name: 'Lock', exact: true }).click();
-    await submitPassword(bob, BOB.newPassword, 'Unlock');
-    await expectSignedInAs(bob, BOB.displayName);
+    // Bob's open window follows at once, without signing in again: he now manages users.
+    await expect(bobUsersNav).toHaveCount(1);
     await openSection(bob, 'Users');
     await expect(bob.locator('tr[data-username="ada"]')).toContainText('Active');
+    await expect(bob.getByTestId('signed-in-role')).toHaveText('Administrator');
 
     await role.selectOption('user');
     await expect(role).toHaveValue('user');
     await expect(role).toBeEnabled();
-    // Main checks the role on every call: his still-open admin page is refused at once.
-    await openSection(bob, 'Home');
-    await openSection(bob, 'Users');
-    await expect(bob.locator('[role=alert][data-code=FORBIDDEN]')).toBeVisible();
+    // Demoted: the admin page he had open, and what it listed, are gone from his window.
+    await expect(bobUsersNav).toHaveCount(0);
+    await expect(bob.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
+    await expect(bob.locator('tr[data-username="ada"]')).toHaveCount(0);
     await bob.getByRole('button', { name: 'Sign out' }).click();
     await expect(bob.getByRole('heading', { name: 'Who is using Cubby?' })).toBeVisible();
   });

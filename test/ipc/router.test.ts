@@ -106,3 +106,33 @@ test('a window that closes while its sign-in runs leaves no vault open behind it
   expect(await pending).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
   expect(cubby.accounts.openSessions()).toHaveLength(before);
 });
+
+test("a role change reaches only that person's windows, as their new session info", async () => {
+  const router = cubby.router;
+  const seenAda: unknown[] = [];
+  const seenBob: unknown[] = [];
+  const ada = router.connect((e, p) => seenAda.push([e, p]));
+  expect((await router.call(ada, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+  const invite = (await router.call(ada, 'admin.invites.create', { username: 'bob', displayName: 'Bob B', role: 'user' })) as {
+    value: { userId: string; code: string };
+  };
+  const bob = router.connect((e, p) => seenBob.push([e, p]));
+  const redeemed = await router.call(bob, 'auth.redeemInvite', { username: 'bob', code: invite.value.code, password: 'purple monkey dishwasher' });
+  expect(redeemed.ok).toBe(true);
+
+  await router.call(ada, 'admin.users.setRole', { userId: invite.value.userId, role: 'admin' });
+  expect(seenBob).toEqual([['session.changed', { session: { username: 'bob', displayName: 'Bob B', isAdmin: true } }]]);
+  await router.call(ada, 'admin.users.setRole', { userId: invite.value.userId, role: 'user' });
+  expect(seenBob.at(-1)).toEqual(['session.changed', { session: { username: 'bob', displayName: 'Bob B', isAdmin: false } }]);
+  expect(seenAda).toEqual([]);
+  expect(await router.call(bob, 'admin.users.list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+  // The lock screen can be carried to a replacement window; a sign-out forgets who it was.
+  await router.call(bob, 'auth.lock', {});
+  expect(router.lockedUserOf(bob)).toEqual({ username: 'bob', displayName: 'Bob B' });
+  const successor = router.connect(() => undefined, router.lockedUserOf(bob));
+  expect((await router.call(successor, 'app.status', {})) as unknown).toMatchObject({ value: { lockedUser: { username: 'bob' }, session: null } });
+  await router.call(ada, 'auth.signOut', {});
+  expect(router.lockedUserOf(ada)).toBeNull();
+  for (const c of [ada, bob, successor]) router.disconnect(c);
+});

@@ -103,6 +103,20 @@ describe('renderer stores on lock and sign-out', () => {
     }
   });
 
+  it('main’s session.changed event after a demotion leaves the admin pages and drops what they loaded', async () => {
+    s.startApp();
+    await fillStores();
+    bridge.emit('session.changed', { session: { ...ADA, isAdmin: false } });
+    expect(s.useSessionStore.getState()).toEqual({ session: { ...ADA, isAdmin: false }, section: 'home' });
+    expect(s.useAdminStore.getState()).toMatchObject({ users: null, audit: null });
+    // The person's own data stays: they are still signed in.
+    expect(s.useSettingsStore.getState().notes).toBe(SECRET_NOTE);
+    // A promotion shows the admin menu without moving them.
+    s.showSection('settings');
+    bridge.emit('session.changed', { session: ADA });
+    expect(s.useSessionStore.getState()).toEqual({ session: ADA, section: 'settings' });
+  });
+
   it('an answer that arrives after the lock does not fill the stores again', async () => {
     await fillStores();
     const slow = ['settings.get', 'settings.set', 'admin.users.list', 'admin.audit.list'] as const;

@@ -56,6 +56,7 @@ export class Accounts {
   private readonly sessions = new Map<string, Session>();
   /** The tail of the queue of sign-in attempts per (lower-cased) name. */
   private readonly attempts = new Map<string, Promise<unknown>>();
+  private readonly changeListeners = new Set<(userId: string) => void>();
 
   private constructor(
     private readonly paths: DataPaths,
@@ -360,6 +361,13 @@ export class Accounts {
       this.catalog.users.setRole(target.id, role, this.now());
       this.audit(admin.user.id, 'role_changed', target.id, role);
     });
+    for (const listener of this.changeListeners) listener(userId);
+  }
+
+  /** Told the id of an account an admin changed while it may be signed in (its role). */
+  onAccountChanged(listener: (userId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   clearLockout(admin: Session, userId: string): void {

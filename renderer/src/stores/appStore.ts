@@ -3,6 +3,7 @@ import { api, asBridgeError, bridge, onBridgeClosed } from '../bridge';
 import type { LoginUser, SessionInfo } from '../bridge/types';
 import { sameSession } from './epoch';
 import { resetUserStores } from './reset';
+import { initialAdminState, useAdminStore } from './adminStore';
 import { useSessionStore } from './sessionStore';
 
 /**
@@ -57,6 +58,14 @@ export function enterWorkspace(session: SessionInfo): void {
   useAppStore.setState({ phase: 'workspace', lockedUser: null, chosenUsername: null, error: null });
 }
 
+/** An admin changed this person's role: no longer an admin, the admin pages and what they loaded go. */
+export function applySessionChange(session: SessionInfo): void {
+  const { section } = useSessionStore.getState();
+  const adminPage = section === 'users' || section === 'audit';
+  useSessionStore.setState({ session, section: !session.isAdmin && adminPage ? 'home' : section });
+  if (!session.isAdmin) useAdminStore.setState(initialAdminState, true);
+}
+
 export function chooseUser(username: string | null): void {
   useAppStore.setState({ chosenUsername: username });
 }
@@ -91,6 +100,7 @@ export function startApp(): void {
     resetUserStores();
     void refreshStatus({ preferPicker: payload.reason === 'signed-out' });
   });
+  bridge.on('session.changed', ({ session }) => applySessionChange(session));
   onBridgeClosed(() => {
     resetUserStores();
     useAppStore.setState({

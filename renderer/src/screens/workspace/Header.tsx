@@ -27,7 +27,7 @@ export function Header({ session }: { session: SessionInfo }) {
           <span className="topbar-name" data-testid="signed-in-name">
             {session.displayName}
           </span>
-          <span className="topbar-role">{session.isAdmin ? 'Administrator' : session.username}</span>
+          <span className="topbar-role" data-testid="signed-in-role">{session.isAdmin ? 'Administrator' : session.username}</span>
         </span>
       </div>
       <div className="topbar-actions">
