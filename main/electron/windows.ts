@@ -1,5 +1,5 @@
 import { app, BrowserWindow, type Rectangle, type WebContents, type WebFrameMain } from 'electron';
-import type { EventName, EventPayload } from '../../preload/contract';
+import type { EventName, EventPayload, LoginUser } from '../../preload/contract';
 import type { Connection, Router } from '../ipc/router';
 import { APP_ENTRY_URL } from './appOrigin';
 import { IPC_EVENT } from './ipcNames';
@@ -34,7 +34,8 @@ export class WindowManager {
     private readonly paths: ShellPaths,
   ) {}
 
-  openLoginWindow(bounds?: Rectangle): BrowserWindow {
+  /** A window with no session; `lockedUser` makes it open on that person's lock screen. */
+  openLoginWindow(bounds?: Rectangle, lockedUser: LoginUser | null = null): BrowserWindow {
     const ses = createWindowSession(this.paths.rendererDir);
     const window = new BrowserWindow({
       ...(bounds ?? { width: 1100, height: 760 }),
@@ -67,7 +68,7 @@ export class WindowManager {
     const entry: CubbyWindow = {
       window,
       contents,
-      conn: this.router.connect((event, payload) => this.deliver(entry, event, payload)),
+      conn: this.router.connect((event, payload) => this.deliver(entry, event, payload), lockedUser),
       retired: false,
     };
     const conn = entry.conn;
@@ -133,7 +134,8 @@ export class WindowManager {
     setImmediate(() => {
       if (!this.quitting) {
         const bounds = entry.window.isDestroyed() ? undefined : entry.window.getBounds();
-        this.openLoginWindow(bounds);
+        // Read now, after the lock or sign-out finished: a sign-out has forgotten who it was.
+        this.openLoginWindow(bounds, this.router.lockedUserOf(entry.conn));
       }
       if (!entry.window.isDestroyed()) entry.window.destroy();
     });

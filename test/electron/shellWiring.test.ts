@@ -271,6 +271,19 @@ describe('locking', () => {
     // The old window's contents answer nothing any more; the new one is not signed in.
     expect(() => ipc(w.webContents, 'app.status', {})).toThrow(/not a Cubby window/);
     expect(await ipc(next.webContents, 'settings.list', {})).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    // The fresh window opens on the lock screen of the person who locked; a sign-out would not.
+    expect(await ipc(next.webContents, 'app.status', {})).toMatchObject({
+      ok: true,
+      value: { session: null, lockedUser: { username: ADMIN.username, displayName: ADMIN.displayName } },
+    });
+  });
+
+  it('signing out opens a fresh window on the account picker, with nobody remembered', async () => {
+    const w = await onlyWindow();
+    expect((await ipc(w.webContents, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+    await ipc(w.webContents, 'auth.signOut', {});
+    const next = await replaced(w);
+    expect(await ipc(next.webContents, 'app.status', {})).toMatchObject({ ok: true, value: { session: null, lockedUser: null } });
   });
 
   it('OS screen lock and suspend replace every signed-in window', async () => {
@@ -280,6 +293,7 @@ describe('locking', () => {
       fake.powerMonitor.emit(signal);
       const next = await replaced(w);
       expect(await ipc(next.webContents, 'settings.list', {}), signal).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+      expect(await ipc(next.webContents, 'app.status', {}), signal).toMatchObject({ value: { lockedUser: { username: ADMIN.username } } });
     }
   });
 
