@@ -139,8 +139,10 @@ export const app = Object.assign(new EventEmitter(), {
   enableSandbox() {
     this.sandboxEnabled = true;
   },
+  /** Whether this launch wins the single-instance lock (false: another Cubby is running). */
+  singleInstance: true,
   requestSingleInstanceLock() {
-    return true;
+    return this.singleInstance;
   },
   quit() {
     this.quitCalls++;
