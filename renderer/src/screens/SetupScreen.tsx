@@ -1,62 +1,29 @@
-import { useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../bridge';
-import type { SessionInfo } from '../bridge/types';
+import { useState } from 'react';
+import { api } from '../bridge';
 import { AuthCard } from '../components/AuthCard';
 import { BusyButton } from '../components/BusyButton';
 import { ErrorAlert, LocalError } from '../components/ErrorAlert';
 import { Field } from '../components/Field';
-import { mismatch, NewPasswordFields } from '../components/NewPasswordFields';
-import { RecoveryKeyPanel } from '../components/RecoveryKeyPanel';
-import { enterWorkspace } from '../stores/appStore';
+import { NewPasswordFields } from '../components/NewPasswordFields';
+import { NewVaultCard } from '../components/NewVaultCard';
+import { useNewPasswordForm, type NewVault } from '../components/useNewPasswordForm';
 
 /** First run: create the administrator account, then show its recovery key once. */
 export function SetupScreen() {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
-  const [localError, setLocalError] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ session: SessionInfo; recoveryKey: string } | null>(null);
+  const { password, setPassword, confirm, setConfirm, busy, error, localError, result, submit } = useNewPasswordForm<NewVault>();
 
-  if (created) {
-    return (
-      <AuthCard title="Your workspace is ready" wide>
-        <RecoveryKeyPanel
-          recoveryKey={created.recoveryKey}
-          username={created.session.username}
-          continueLabel="Continue to Cubby"
-          onContinue={() => enterWorkspace(created.session)}
-        />
-      </AuthCard>
-    );
-  }
+  if (result) return <NewVaultCard title="Your workspace is ready" vault={result} />;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setLocalError(mismatch(password, confirm));
-    if (password !== confirm) return;
-    setBusy(true);
-    try {
-      const result = await api('auth.setup', { username: username.trim(), displayName: displayName.trim(), password });
-      setPassword('');
-      setConfirm('');
-      setCreated(result);
-    } catch (err) {
-      setError(asBridgeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const create = submit((password) => api('auth.setup', { username: username.trim(), displayName: displayName.trim(), password }));
 
   return (
     <AuthCard
       title="Set up Cubby"
       subtitle="Create the administrator account for this computer. You can invite other people once you are in."
     >
-      <form onSubmit={submit} aria-busy={busy} noValidate={false}>
+      <form onSubmit={create} aria-busy={busy} noValidate={false}>
         <Field
           label="Username"
           autoComplete="username"

@@ -1,13 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
-import type { SessionInfo } from '../../bridge/types';
+import { api } from '../../bridge';
 import { AuthCard } from '../../components/AuthCard';
 import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert, LocalError } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
-import { mismatch, NewPasswordFields } from '../../components/NewPasswordFields';
-import { RecoveryKeyPanel } from '../../components/RecoveryKeyPanel';
-import { enterWorkspace } from '../../stores/appStore';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
+import { NewVaultCard } from '../../components/NewVaultCard';
+import { useNewPasswordForm, type NewVault } from '../../components/useNewPasswordForm';
 
 const CODE = /^\s*\d{4}[\s-]?\d{4}\s*$/;
 /** Errors about the code or the name send the person back to the first step. */
@@ -18,25 +17,10 @@ export function InviteForm({ onBack }: { onBack: () => void }) {
   const [step, setStep] = useState<'code' | 'password'>('code');
   const [username, setUsername] = useState('');
   const [code, setCode] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
-  const [localError, setLocalError] = useState<string | null>(null);
-  const [done, setDone] = useState<{ session: SessionInfo; recoveryKey: string } | null>(null);
+  const { password, setPassword, confirm, setConfirm, busy, error, setError, localError, setLocalError, result, submit } =
+    useNewPasswordForm<NewVault>();
 
-  if (done) {
-    return (
-      <AuthCard title={`Welcome, ${done.session.displayName}`} wide>
-        <RecoveryKeyPanel
-          recoveryKey={done.recoveryKey}
-          username={done.session.username}
-          continueLabel="Continue to Cubby"
-          onContinue={() => enterWorkspace(done.session)}
-        />
-      </AuthCard>
-    );
-  }
+  if (result) return <NewVaultCard title={`Welcome, ${result.session.displayName}`} vault={result} />;
 
   const next = (e: FormEvent) => {
     e.preventDefault();
@@ -49,26 +33,12 @@ export function InviteForm({ onBack }: { onBack: () => void }) {
     setStep('password');
   };
 
-  const redeem = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setLocalError(mismatch(password, confirm));
-    if (password !== confirm) return;
-    setBusy(true);
-    try {
-      const result = await api('auth.redeemInvite', { username: username.trim(), code: code.trim(), password });
-      setPassword('');
-      setConfirm('');
-      setCode('');
-      setDone(result);
-    } catch (err) {
-      const failure = asBridgeError(err);
-      setError(failure);
+  const redeem = submit((password) => api('auth.redeemInvite', { username: username.trim(), code: code.trim(), password }), {
+    onSuccess: () => setCode(''),
+    onError: (failure) => {
       if (STEP_ONE_ERRORS.has(failure.code)) setStep('code');
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
 
   if (step === 'code') {
     return (

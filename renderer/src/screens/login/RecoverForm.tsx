@@ -1,64 +1,37 @@
-import { useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
-import type { SessionInfo } from '../../bridge/types';
+import { useState } from 'react';
+import { api } from '../../bridge';
 import { AuthCard } from '../../components/AuthCard';
 import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert, LocalError } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
-import { mismatch, NewPasswordFields } from '../../components/NewPasswordFields';
-import { RecoveryKeyPanel } from '../../components/RecoveryKeyPanel';
-import { enterWorkspace } from '../../stores/appStore';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
+import { NewVaultCard } from '../../components/NewVaultCard';
+import { useNewPasswordForm, type NewVault } from '../../components/useNewPasswordForm';
 
 /** Forgotten password or lost keychain entry: recovery key + new password, then a new recovery key. */
 export function RecoverForm({ initialUsername, onBack }: { initialUsername: string; onBack: () => void }) {
   const [username, setUsername] = useState(initialUsername);
   const [recoveryKey, setRecoveryKey] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
-  const [localError, setLocalError] = useState<string | null>(null);
-  const [done, setDone] = useState<{ session: SessionInfo; recoveryKey: string } | null>(null);
+  const { password, setPassword, confirm, setConfirm, busy, error, localError, result, submit } = useNewPasswordForm<NewVault>();
 
-  if (done) {
+  if (result) {
     return (
-      <AuthCard title="Your password is changed" wide>
+      <NewVaultCard title="Your password is changed" heading="Save your new recovery key" vault={result}>
         <div className="alert alert-success" role="status">
           <p>Your new password is set, and your old recovery key no longer works.</p>
         </div>
-        <RecoveryKeyPanel
-          recoveryKey={done.recoveryKey}
-          username={done.session.username}
-          continueLabel="Continue to Cubby"
-          heading="Save your new recovery key"
-          onContinue={() => enterWorkspace(done.session)}
-        />
-      </AuthCard>
+      </NewVaultCard>
     );
   }
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setLocalError(mismatch(password, confirm));
-    if (password !== confirm) return;
-    setBusy(true);
-    try {
-      const result = await api('auth.recover', { username: username.trim(), recoveryKey: recoveryKey.trim(), newPassword: password });
-      setRecoveryKey('');
-      setPassword('');
-      setConfirm('');
-      setDone(result);
-    } catch (err) {
-      setError(asBridgeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const recover = submit(
+    (newPassword) => api('auth.recover', { username: username.trim(), recoveryKey: recoveryKey.trim(), newPassword }),
+    { onSuccess: () => setRecoveryKey('') },
+  );
 
   return (
     <AuthCard title="Use your recovery key" subtitle="Set a new password with the recovery key you saved. You will get a new recovery key.">
-      <form onSubmit={submit} aria-busy={busy}>
+      <form onSubmit={recover} aria-busy={busy}>
         <Field label="Username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} autoFocus={!initialUsername} />
         <Field
           label="Recovery key"

@@ -1,45 +1,30 @@
-import { useId, useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { useId, useState } from 'react';
+import { api } from '../../bridge';
 import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert, LocalError } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
-import { mismatch, NewPasswordFields } from '../../components/NewPasswordFields';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
+import { useNewPasswordForm } from '../../components/useNewPasswordForm';
 
 export function ChangePasswordCard() {
   const [current, setCurrent] = useState('');
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
-  const [localError, setLocalError] = useState<string | null>(null);
+  const { password, setPassword, confirm, setConfirm, busy, error, localError, result, submit } = useNewPasswordForm<'changed'>();
+  const done = result !== null;
   const id = useId();
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    setDone(false);
-    setLocalError(mismatch(password, confirm));
-    if (password !== confirm) return;
-    setBusy(true);
-    try {
-      await api('account.changePassword', { currentPassword: current, newPassword: password });
-      setDone(true);
-      setCurrent('');
-      setPassword('');
-      setConfirm('');
-    } catch (err) {
-      setError(asBridgeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const change = submit(
+    async (newPassword) => {
+      await api('account.changePassword', { currentPassword: current, newPassword });
+      return 'changed';
+    },
+    { onSuccess: () => setCurrent('') },
+  );
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Change password</h2>
       <p className="card-lead">Your vault is not re-encrypted; only the key that opens it is rewrapped.</p>
-      <form onSubmit={submit} aria-busy={busy}>
+      <form onSubmit={change} aria-busy={busy}>
         <Field label="Current password" type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
         <NewPasswordFields label="New password" password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} />
         <LocalError message={localError} />
