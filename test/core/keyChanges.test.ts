@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { afterEach, expect, test } from 'vitest';
 import type { Accounts } from '../../main/core/accounts/accounts';
 import type { Keychain } from '../../main/core/keys/keychain';
+import { dataPaths } from '../../main/core/paths';
 import { getSetting, setSetting } from '../../main/core/vault/settings';
 import { BOB, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
 
@@ -120,4 +122,36 @@ test('recovery keeps a device secret the keychain still holds, so the old passwo
   expect(await testKeychain().get(w.bobId)).toEqual(before);
   w.accounts.lock(session);
   expect((await w.accounts.login(BOB.username, NEW_PASSWORD)).isOpen).toBe(true);
+});
+
+test('an account disabled or deleted while its sign-in runs gets no session, and no vault comes back', async () => {
+  dir = tempDataDir();
+  const keychain = new CountingKeychain();
+  const w = await twoUsers(dir, { keychain });
+  accounts = w.accounts;
+  w.accounts.lock(w.bob);
+  const vault = dataPaths(dir).vault(w.bobId);
+
+  // The admin disables Bob while his password is being stretched.
+  let start = keychain.reads;
+  keychain.afterRead = (n) => {
+    if (n === start + 1) w.accounts.setDisabled(w.admin, w.bobId, true);
+  };
+  await expect(w.accounts.login(BOB.username, BOB.password)).rejects.toMatchObject({ code: 'ACCOUNT_DISABLED' });
+  expect(w.accounts.openSessions().filter((s) => s.user.id === w.bobId)).toEqual([]);
+  keychain.afterRead = () => undefined;
+  w.accounts.setDisabled(w.admin, w.bobId, false);
+
+  // The admin deletes Bob while he signs in.
+  start = keychain.reads;
+  let deletion: Promise<void> | undefined;
+  keychain.afterRead = (n) => {
+    if (n === start + 1) deletion = w.accounts.deleteUser(w.admin, w.bobId);
+  };
+  const login = w.accounts.login(BOB.username, BOB.password);
+  await expect(login).rejects.toMatchObject({ code: 'WRONG_CREDENTIALS' });
+  await deletion;
+  expect(w.accounts.openSessions().filter((s) => s.user.id === w.bobId)).toEqual([]);
+  expect(existsSync(vault)).toBe(false);
+  expect(await testKeychain().get(w.bobId)).toBeNull();
 });

@@ -141,12 +141,9 @@ export class Accounts {
       if (isCubbyError(e, 'WRONG_CREDENTIALS')) throw this.failLogin(nameKey, user.id, e);
       throw e;
     }
-    if (user.status === 'disabled') {
-      dek.fill(0);
-      throw new CubbyError('ACCOUNT_DISABLED', 'This account is disabled. Ask your administrator to enable it.');
-    }
     try {
       this.catalog.transaction(() => {
+        this.requireUnchanged(user, 'password');
         this.catalog.loginFailures.clear(nameKey);
         this.catalog.users.touchLogin(user.id, this.now());
         this.audit(user.id, 'login', user.id);
@@ -236,6 +233,8 @@ export class Accounts {
       });
     } catch (e) {
       created.dek.fill(0);
+      // The account is still without keys (or gone): the secret just enrolled serves nothing.
+      if (!this.catalog.users.byId(user.id)?.keys) await this.keys.forgetDevice(user.id).catch(() => undefined);
       throw e;
     }
     return { session: this.startSession(this.catalog.users.byId(user.id)!, created.dek), recoveryKey: created.recoveryKey };
@@ -259,9 +258,11 @@ export class Accounts {
       try {
         const rewrapped = await this.keys.rewrapForPassword(user.id, dek, next, this.kdfDefault());
         this.catalog.transaction(() => {
+          this.requireUnchanged(user, 'password');
           this.catalog.users.setPasswordWrap(user.id, rewrapped, this.now());
           this.audit(user.id, 'password_changed', user.id);
         });
+        this.catalog.checkpoint();
       } finally {
         dek.fill(0);
       }
@@ -275,9 +276,11 @@ export class Accounts {
       await this.verifyPassword(user, password);
       const wrap = session.withDek((dek) => this.keys.newRecoveryWrap(user.id, dek));
       this.catalog.transaction(() => {
+        this.requireUnchanged(user, 'recovery');
         this.catalog.users.setRecoveryWrap(user.id, wrap.dekByRecovery, this.now());
         this.audit(user.id, 'recovery_key_renewed', user.id);
       });
+      this.catalog.checkpoint();
       return wrap.recoveryKey;
     });
   }
@@ -300,20 +303,22 @@ export class Accounts {
       throw e;
     }
     try {
-      if (user.status === 'disabled') {
-        throw new CubbyError('ACCOUNT_DISABLED', 'This account is disabled. Ask your administrator to enable it.');
-      }
+      if (user.status === 'disabled') throw accountDisabled();
       const next = await this.keys.reenroll(user.id, dek, input.newPassword, this.kdfDefault());
       this.catalog.transaction(() => {
+        this.requireUnchanged(user, 'recovery');
         const now = this.now();
         this.catalog.users.setKeys(user.id, next.keys, now);
         this.catalog.loginFailures.clear(nameKey);
         this.catalog.users.touchLogin(user.id, now);
         this.audit(user.id, 'recovery_used', user.id);
       });
+      this.catalog.checkpoint();
       return { session: this.startSession(user, dek), recoveryKey: next.recoveryKey };
     } catch (e) {
       dek.fill(0);
+      // Deleted meanwhile: a device secret this recovery enrolled must not outlive the account.
+      if (!this.catalog.users.byId(user.id)) await this.keys.forgetDevice(user.id).catch(() => undefined);
       throw e;
     }
   }
@@ -354,14 +359,22 @@ export class Accounts {
 
   setRole(admin: Session, userId: string, role: Role): void {
     this.requireAdmin(admin);
-    this.catalog.transaction(() => {
+    const changed = this.catalog.transaction(() => {
       const target = this.targetUser(userId);
-      if (target.role === role) return;
+      if (target.role === role) return false;
       if (role !== 'admin') this.guardLastAdmin(target);
       this.catalog.users.setRole(target.id, role, this.now());
       this.audit(admin.user.id, 'role_changed', target.id, role);
+      return true;
     });
-    for (const listener of this.changeListeners) listener(userId);
+    if (!changed) return;
+    for (const listener of this.changeListeners) {
+      try {
+        listener(userId);
+      } catch {
+        // The change is committed; a window that missed the news learns it on its next call.
+      }
+    }
   }
 
   /** Told the id of an account an admin changed while it may be signed in (its role). */
@@ -392,9 +405,10 @@ export class Accounts {
       this.catalog.vaultDeletions.add(target.id, this.now());
       this.audit(admin.user.id, 'user_deleted', target.id);
     });
+    // A sign-in that finished during the keychain call opened a session; none can open from here on.
+    this.closeSessionsOf(target.id);
     this.removeVaultFiles(target.id);
     this.catalog.vaultDeletions.remove(target.id);
-    // The deleted wraps may linger in the WAL; secure_delete has zeroed their pages in the file.
     this.catalog.checkpoint();
   }
 
@@ -403,11 +417,19 @@ export class Accounts {
     return this.catalog.audit.query(query);
   }
 
-  /** Role and status come from the catalog on every call, so a demotion takes effect at once. */
-  isAdmin(session: Session): boolean {
-    if (!session.isOpen) return false;
+  /**
+   * The role a session may act with now, read from the catalog on every call: a demotion takes
+   * effect at once, and an account disabled or deleted (also by the command line, in another
+   * process) answers null.
+   */
+  roleOf(session: Session): Role | null {
+    if (!session.isOpen) return null;
     const u = this.catalog.users.byId(session.user.id);
-    return u?.role === 'admin' && u.status === 'active';
+    return u?.status === 'active' ? u.role : null;
+  }
+
+  isAdmin(session: Session): boolean {
+    return this.roleOf(session) === 'admin';
   }
 
   // ---- internals -------------------------------------------------------------------------
@@ -432,6 +454,19 @@ export class Accounts {
       throw sessionLocked();
     }
     return user;
+  }
+
+  /**
+   * Inside the transaction that commits a sign-in or a key change: the account must still be
+   * active with the wrap that was used, since an admin (or the command line) may have disabled,
+   * deleted or changed it during the Argon2 wait.
+   */
+  private requireUnchanged(seen: UserRecord, wrap: 'password' | 'recovery'): void {
+    const now = this.catalog.users.byId(seen.id);
+    if (!now?.keys) throw wrap === 'password' ? wrongCredentials() : invalidRecoveryKey();
+    if (now.status !== 'active') throw accountDisabled();
+    const [a, b] = wrap === 'password' ? [now.keys.dekByPassword, seen.keys!.dekByPassword] : [now.keys.dekByRecovery, seen.keys!.dekByRecovery];
+    if (!a.equals(b)) throw new CubbyError('LOCKED', 'Your account was changed while you were signing in. Try again.');
   }
 
   private requireAdmin(session: Session): void {
@@ -529,6 +564,10 @@ export class Accounts {
       this.catalog.vaultDeletions.remove(userId);
     }
   }
+}
+
+function accountDisabled(): CubbyError {
+  return new CubbyError('ACCOUNT_DISABLED', 'This account is disabled. Ask your administrator to enable it.');
 }
 
 function lockedError(waitMs: number): CubbyError {
