@@ -57,10 +57,14 @@ export function unwrapKey(kek: Buffer, wrapped: Buffer, ad: Buffer): Buffer | nu
   const decipher = createDecipheriv('aes-256-gcm', kek, iv);
   decipher.setAAD(ad);
   decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG_BYTES));
+  const parts: Buffer[] = [];
   try {
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    parts.push(decipher.update(body), decipher.final());
+    return Buffer.concat(parts);
   } catch {
     return null;
+  } finally {
+    for (const part of parts) part.fill(0);
   }
 }
 
