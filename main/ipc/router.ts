@@ -80,6 +80,8 @@ function toBridgeError(e: unknown): BridgeError {
  */
 export class Router {
   private readonly connections = new Map<string, ConnectionState>();
+  /** Counts lockAll calls: a sign-in that was running when the machine locked must not bind after. */
+  private lockAllCount = 0;
 
   constructor(
     private readonly accounts: Accounts,
@@ -125,6 +127,7 @@ export class Router {
 
   /** Lock every session (OS screen lock, suspend). */
   lockAll(reason: LockReason): void {
+    this.lockAllCount++;
     for (const state of this.connections.values()) this.closeSession(state, reason);
   }
 
@@ -139,14 +142,20 @@ export class Router {
     const session = state.session?.isOpen ? state.session : null;
     if (def.access !== 'public') {
       if (!session) return { ok: false, error: { code: 'LOCKED', message: 'This session is locked. Sign in again.' } };
-      if (def.access === 'admin' && !this.accounts.isAdmin(session)) {
+      const role = this.accounts.roleOf(session);
+      if (!role) {
+        // Disabled or deleted since sign-in (perhaps from the command line): the session ends here.
+        this.closeSession(state, 'account-changed');
+        return { ok: false, error: { code: 'LOCKED', message: 'This session is locked. Sign in again.' } };
+      }
+      if (def.access === 'admin' && role !== 'admin') {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Only an administrator can do that.' } };
       }
     }
 
     try {
       const handler = this.handlers[channelName] as (input: unknown, ctx: HandlerContext) => unknown;
-      const value = await handler(parsed.data, this.context(state, session));
+      const value = await handler(parsed.data, this.context(state, session, this.lockAllCount));
       return { ok: true, value: def.output.parse(value) };
     } catch (e) {
       const error = toBridgeError(e);
@@ -173,12 +182,12 @@ export class Router {
     }
   }
 
-  private context(state: ConnectionState, session: Session | null): HandlerContext {
+  private context(state: ConnectionState, session: Session | null, lockAllCount: number): HandlerContext {
     return {
       accounts: this.accounts,
       session,
       lockedUser: state.lockedUser,
-      bind: (next) => this.bind(state, next),
+      bind: (next) => this.bind(state, next, lockAllCount),
       lock: (reason, forgetUser) => {
         this.closeSession(state, reason);
         if (forgetUser) state.lockedUser = null;
@@ -186,11 +195,16 @@ export class Router {
     };
   }
 
-  private bind(state: ConnectionState, session: Session): void {
+  private bind(state: ConnectionState, session: Session, lockAllCount: number): void {
     // The window or socket went away while the sign-in ran: nobody may hold this vault open.
     if (this.connections.get(state.id) !== state) {
       this.accounts.lock(session);
       throw new CubbyError('LOCKED', 'This window is closed.');
+    }
+    // The screen locked or the machine suspended meanwhile: that lock covers this sign-in too.
+    if (this.lockAllCount !== lockAllCount) {
+      this.accounts.lock(session);
+      throw new CubbyError('LOCKED', 'Cubby locked while you were signing in. Sign in again.');
     }
     this.closeSession(state, 'replaced');
     state.session = session;

@@ -3,7 +3,7 @@ import { startCubby, type Cubby } from '../../main/app';
 import { handlers, type Handlers } from '../../main/ipc/handlers';
 import { Router } from '../../main/ipc/router';
 import { channels } from '../../preload/contract';
-import { ADMIN, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+import { ADMIN, openAccounts, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
 
 const dir = tempDataDir();
 let cubby: Cubby;
@@ -135,4 +135,39 @@ test("a role change reaches only that person's windows, as their new session inf
   await router.call(ada, 'auth.signOut', {});
   expect(router.lockedUserOf(ada)).toBeNull();
   for (const c of [ada, bob, successor]) router.disconnect(c);
+});
+
+test('a sign-in still running when the machine locks does not bind after it', async () => {
+  const router = cubby.router;
+  const before = cubby.accounts.openSessions().length;
+  const conn = router.connect(() => undefined);
+  const pending = router.call(conn, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+  router.lockAll('system'); // suspend while Argon2id runs
+  expect(await pending).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+  expect(router.sessionOf(conn)).toBeNull();
+  expect(cubby.accounts.openSessions()).toHaveLength(before);
+  router.disconnect(conn);
+});
+
+test('an account disabled from another process (the command line) is locked out on its next call', async () => {
+  const router = cubby.router;
+  const seen: unknown[] = [];
+  const ada = router.connect(() => undefined);
+  expect((await router.call(ada, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+  const invite = (await router.call(ada, 'admin.invites.create', { username: 'cli-victim', displayName: 'Vic', role: 'user' })) as {
+    value: { userId: string; code: string };
+  };
+  const vic = router.connect((e, p) => seen.push([e, p]));
+  expect((await router.call(vic, 'auth.redeemInvite', { username: 'cli-victim', code: invite.value.code, password: 'purple monkey dishwasher' })).ok).toBe(true);
+
+  // What `cubby disable` does: its own Accounts on the same data directory.
+  const cli = await openAccounts(dir);
+  const admin = await cli.login(ADMIN.username, ADMIN.password);
+  cli.setDisabled(admin, invite.value.userId, true);
+  cli.close();
+
+  expect(await router.call(vic, 'settings.list', {})).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+  expect(seen).toEqual([['session.locked', { reason: 'account-changed' }]]);
+  expect(router.sessionOf(vic)).toBeNull();
+  for (const c of [ada, vic]) router.disconnect(c);
 });
