@@ -66,5 +66,6 @@ export function isAppBlobUrl(url: unknown): boolean {
 export function isAllowedRequest(url: unknown): boolean {
   const u = parse(url);
   if (!u) return false;
-  return u.protocol === 'data:' || isAppUrl(url) || isAppBlobUrl(url);
+  // data: only for images (the CSP's img-src); a data: document or script has no business here.
+  return (u.protocol === 'data:' && u.pathname.startsWith('image/')) || isAppUrl(url) || isAppBlobUrl(url);
 }

@@ -132,12 +132,16 @@ export class WindowManager {
     // Not inside the router's own loop (lockAll): open the successor first, so the app never
     // has zero windows and quits, then destroy the old window and its renderer.
     setImmediate(() => {
-      if (!this.quitting) {
-        const bounds = entry.window.isDestroyed() ? undefined : entry.window.getBounds();
-        // Read now, after the lock or sign-out finished: a sign-out has forgotten who it was.
-        this.openLoginWindow(bounds, this.router.lockedUserOf(entry.conn));
+      try {
+        if (!this.quitting) {
+          const bounds = entry.window.isDestroyed() ? undefined : entry.window.getBounds();
+          // Read now, after the lock or sign-out finished: a sign-out has forgotten who it was.
+          this.openLoginWindow(bounds, this.router.lockedUserOf(entry.conn));
+        }
+      } finally {
+        // Even if no successor could open, the locked person's renderer must not stay on screen.
+        if (!entry.window.isDestroyed()) entry.window.destroy();
       }
-      if (!entry.window.isDestroyed()) entry.window.destroy();
     });
   }
 }

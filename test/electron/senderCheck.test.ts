@@ -47,7 +47,7 @@ describe('the cubby://app origin check', () => {
     expect(isAllowedRequest(`${APP_ORIGIN}/assets/app.css`)).toBe(true);
     expect(isAllowedRequest('data:image/png;base64,AAAA')).toBe(true);
     expect(isAllowedRequest(APP_BLOB)).toBe(true);
-    for (const url of ['https://example.com/', 'http://127.0.0.1:8080/', 'ws://127.0.0.1/', 'file:///etc/passwd', 'blob:cubby://app/x', 'ftp://x/', ...ORIGIN_IMPOSTORS.slice(0, 6), ...BLOB_IMPOSTORS.filter((u) => u.startsWith('blob'))]) {
+    for (const url of ['https://example.com/', 'http://127.0.0.1:8080/', 'ws://127.0.0.1/', 'file:///etc/passwd', 'blob:cubby://app/x', 'ftp://x/', 'data:text/html,<script>1</script>', 'data:application/javascript,1', ...ORIGIN_IMPOSTORS.slice(0, 6), ...BLOB_IMPOSTORS.filter((u) => u.startsWith('blob'))]) {
       expect(isAllowedRequest(url), url).toBe(false);
     }
   });
