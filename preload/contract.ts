@@ -102,6 +102,8 @@ export const channels = {
 
   // The signed-in user.
   'auth.lock': channel(Empty, Empty, 'session'),
+  /** The person is using this window (keys, pointer) without calling anything: resets its idle lock. */
+  'session.activity': channel(Empty, Empty, 'session'),
   'auth.signOut': channel(Empty, Empty, 'session'),
   'account.changePassword': channel(z.strictObject({ currentPassword: Password, newPassword: Password }), Empty, 'session'),
   'account.renewRecoveryKey': channel(z.strictObject({ password: Password }), z.object({ recoveryKey: z.string() }), 'session'),

@@ -79,8 +79,40 @@ export class IdleLock {
   }
 
   private interval(): number {
-    if (this.pollMs !== undefined) return this.pollMs;
-    return Math.min(15_000, Math.max(1_000, (this.timeoutSeconds * 1000) / 4));
+    return this.pollMs ?? pollInterval(this.timeoutSeconds);
+  }
+}
+
+/** The polling interval for a timeout: a quarter of it, between 1 s and 15 s. */
+function pollInterval(timeoutSeconds: number): number {
+  return Math.min(15_000, Math.max(1_000, (timeoutSeconds * 1000) / 4));
+}
+
+/**
+ * Per-window idle lock: every poll, the router locks each window whose person has not used it
+ * for the timeout (see Router.lockIdle). Returns a stop function; 0 turns it off.
+ */
+export function startWindowIdleLock(router: { lockIdle(maxIdleMs: number): void }, timeoutSeconds: number): () => void {
+  const seconds = checkedTimeout(timeoutSeconds);
+  if (seconds === 0) return () => undefined;
+  const timer = setInterval(() => router.lockIdle(seconds * 1000), pollInterval(seconds));
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Screen lock seen by polling (Linux has no lock-screen event, but reports the idle state
+ * 'locked'): calls `onLocked` once each time the state turns to locked.
+ */
+export class ScreenLockWatch {
+  private wasLocked = false;
+
+  constructor(private readonly isLocked: () => boolean, private readonly onLocked: () => void) {}
+
+  check(): void {
+    const locked = this.isLocked();
+    if (locked && !this.wasLocked) this.onLocked();
+    this.wasLocked = locked;
   }
 }
 

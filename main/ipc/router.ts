@@ -32,6 +32,8 @@ interface ConnectionState extends Connection {
   lockedUser: LoginUser | null;
   /** Why the bound session is being closed, when the router closes it itself. */
   closing: LockReason | null;
+  /** When the person last used this window (sign-in, any call of theirs, a session.activity ping), in ms. */
+  lastActive: number;
   unsubscribe: (() => void) | null;
 }
 
@@ -96,7 +98,15 @@ export class Router {
    * locked window with a fresh one.
    */
   connect(send: EventSink, lockedUser: LoginUser | null = null): Connection {
-    const state: ConnectionState = { id: randomUUID(), send, session: null, lockedUser, closing: null, unsubscribe: null };
+    const state: ConnectionState = {
+      id: randomUUID(),
+      send,
+      session: null,
+      lockedUser,
+      closing: null,
+      unsubscribe: null,
+      lastActive: Date.now(),
+    };
     this.connections.set(state.id, state);
     return { id: state.id };
   }
@@ -125,6 +135,16 @@ export class Router {
     if (state) this.closeSession(state, reason);
   }
 
+  /**
+   * Lock each window nobody has used for `maxIdleMs`. Per window, not per machine: on a shared
+   * computer one person working must not keep another person's window open.
+   */
+  lockIdle(maxIdleMs: number, now = Date.now()): void {
+    for (const state of this.connections.values()) {
+      if (state.session && now - state.lastActive >= maxIdleMs) this.closeSession(state, 'idle');
+    }
+  }
+
   /** Lock every session (OS screen lock, suspend). */
   lockAll(reason: LockReason): void {
     this.lockAllCount++;
@@ -151,6 +171,7 @@ export class Router {
       if (def.access === 'admin' && role !== 'admin') {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Only an administrator can do that.' } };
       }
+      state.lastActive = Date.now();
     }
 
     try {
@@ -208,6 +229,7 @@ export class Router {
     }
     this.closeSession(state, 'replaced');
     state.session = session;
+    state.lastActive = Date.now();
     state.lockedUser = null;
     // However the session ends (lock here, auto-lock, an admin disabling the account), this
     // connection stops answering for it and hears about it once.

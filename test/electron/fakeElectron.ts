@@ -236,8 +236,12 @@ export const ipcMain = {
 
 export const powerMonitor = Object.assign(new EventEmitter(), {
   idleSeconds: 0,
+  idleState: 'active' as 'active' | 'idle' | 'locked' | 'unknown',
   getSystemIdleTime() {
     return this.idleSeconds;
+  },
+  getSystemIdleState(_thresholdSeconds: number) {
+    return this.idleState;
   },
 });
 

@@ -13,6 +13,7 @@ import * as fake from './fakeElectron';
 vi.mock('electron', async () => await import('./fakeElectron'));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cubby-shell-'));
+const IDLE_SECONDS = 3;
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const APP_BLOB = `blob:cubby://app/${UUID}`;
 type Result = { ok: boolean; value?: unknown; error?: { code: string } };
@@ -40,15 +41,16 @@ async function onlyWindow(): Promise<fake.FakeBrowserWindow> {
   return live()[0]!;
 }
 
-async function replaced(old: fake.FakeBrowserWindow): Promise<fake.FakeBrowserWindow> {
-  await until(() => old.destroyed && live().length > 0);
+async function replaced(old: fake.FakeBrowserWindow, ms?: number): Promise<fake.FakeBrowserWindow> {
+  await until(() => old.destroyed && live().length > 0, ms);
   return live().at(-1)!;
 }
 
 beforeAll(async () => {
   process.env.CUBBY_DATA_DIR = dataDir;
   process.env.CUBBY_KEYCHAIN_SERVICE = 'Cubby-test';
-  process.env.CUBBY_IDLE_LOCK_SECONDS = '1';
+  // Long enough that no step of these tests pauses that long; the idle tests wait it out.
+  process.env.CUBBY_IDLE_LOCK_SECONDS = String(IDLE_SECONDS);
   await import('../../main/electron/main');
   fake.app.fireReady();
   await until(() => live().length === 1 || fake.errorBoxes.length > 0, 30_000);
@@ -297,17 +299,41 @@ describe('locking', () => {
     }
   });
 
-  it('idle time past the timeout locks', async () => {
+  it('machine idle time past the timeout locks, even in a window that is in use', async () => {
     const w = await onlyWindow();
     expect((await ipc(w.webContents, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
-    fake.powerMonitor.idleSeconds = 0;
-    await new Promise((r) => setTimeout(r, 1_200));
-    expect(w.destroyed).toBe(false); // active: nothing happens
-    fake.powerMonitor.idleSeconds = 5;
-    const next = await replaced(w);
+    fake.powerMonitor.idleSeconds = IDLE_SECONDS + 1;
+    const next = await replaced(w, 2 * IDLE_SECONDS * 1000);
     fake.powerMonitor.idleSeconds = 0;
     expect(await ipc(next.webContents, 'settings.list', {})).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
-  }, 15_000);
+  }, 30_000);
+
+  it('a window nobody uses locks on its own while the machine is busy; activity keeps it open', async () => {
+    const w = await onlyWindow();
+    expect((await ipc(w.webContents, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+    // The person keeps using it (pings) for longer than the timeout: nothing happens.
+    const until = Date.now() + (IDLE_SECONDS + 1) * 1000;
+    while (Date.now() < until) {
+      expect(await ipc(w.webContents, 'session.activity', {})).toEqual({ ok: true, value: {} });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(w.destroyed).toBe(false);
+    // Then they walk away while someone else works at the machine (OS idle time stays 0).
+    const next = await replaced(w, 3 * IDLE_SECONDS * 1000);
+    expect(await ipc(next.webContents, 'app.status', {})).toMatchObject({ value: { session: null, lockedUser: { username: ADMIN.username } } });
+  }, 30_000);
+
+  it("an OS screen lock seen only as the idle state 'locked' (Linux) locks every window", async () => {
+    const w = await onlyWindow();
+    expect((await ipc(w.webContents, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+    fake.powerMonitor.idleState = 'locked';
+    try {
+      const next = await replaced(w, 8_000);
+      expect(await ipc(next.webContents, 'settings.list', {})).toMatchObject({ ok: false, error: { code: 'LOCKED' } });
+    } finally {
+      fake.powerMonitor.idleState = 'active';
+    }
+  }, 30_000);
 
   it('a lock in one window leaves another person’s window alone', async () => {
     const first = await onlyWindow();

@@ -27,6 +27,7 @@ function probe(channel: ChannelName, target: { userId: string; username: string;
     // Well formed (its checksum holds), so the answer comes from the vault lookup, not the parser.
     'auth.recover': { username: target.username, recoveryKey: WELL_FORMED_RECOVERY_KEY, newPassword: 'a long enough pw' },
     'auth.lock': {},
+    'session.activity': {},
     'auth.signOut': {},
     'account.changePassword': { currentPassword: 'wrong current pw', newPassword: 'a long enough pw' },
     'account.renewRecoveryKey': { password: 'wrong current pw' },

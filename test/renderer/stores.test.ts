@@ -143,3 +143,19 @@ describe('renderer stores on lock and sign-out', () => {
     expect(s.useAppStore.getState().phase).toBe('locked');
   });
 });
+
+describe('activity pings for the per-window idle lock', () => {
+  it('a signed-in window pings at most every 15 s; a window without a session never does', async () => {
+    const { reportActivity } = await import('../../renderer/src/stores/activity');
+    bridge.answer('session.activity', {});
+    s.useAppStore.setState({ phase: 'login' });
+    reportActivity(1_000_000);
+    expect(bridge.calls).toEqual([]);
+    s.useAppStore.setState({ phase: 'workspace' });
+    reportActivity(1_000_000);
+    reportActivity(1_010_000);
+    expect(bridge.calls).toEqual(['session.activity']);
+    reportActivity(1_015_000);
+    expect(bridge.calls).toEqual(['session.activity', 'session.activity']);
+  });
+});
