@@ -1,5 +1,6 @@
 import { Accounts } from './core/accounts/accounts';
 import type { AccountPolicy } from './core/accounts/policy';
+import { SecretClipboard, type Clipboard } from './core/clipboard/secretClipboard';
 import type { Keychain } from './core/keys/keychain';
 import { handlers } from './ipc/handlers';
 import { Router, type RouterLog } from './ipc/router';
@@ -10,6 +11,8 @@ export interface CubbyOptions {
   policy?: Partial<AccountPolicy>;
   now?: () => number;
   log?: RouterLog;
+  /** The OS clipboard, where main copies secrets itself (the Electron app). */
+  clipboard?: Clipboard;
 }
 
 export interface Cubby {
@@ -21,7 +24,7 @@ export interface Cubby {
 /** The whole of main minus any transport: what the Electron shell, the browser host and tests start. */
 export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
   const accounts = await Accounts.open(opts);
-  const router = new Router(accounts, handlers, opts.log);
+  const router = new Router(accounts, handlers, opts.log, opts.clipboard ? new SecretClipboard(opts.clipboard) : null);
   return {
     accounts,
     router,

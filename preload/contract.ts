@@ -107,6 +107,8 @@ export const channels = {
   'auth.signOut': channel(Empty, Empty, 'session'),
   'account.changePassword': channel(z.strictObject({ currentPassword: Password, newPassword: Password }), Empty, 'session'),
   'account.renewRecoveryKey': channel(z.strictObject({ password: Password }), z.object({ recoveryKey: z.string() }), 'session'),
+  /** Copy a secret this window was shown (recovery key, invite code); main clears it again. */
+  'clipboard.copySecret': channel(z.strictObject({ text: z.string().min(1).max(256) }), Empty, 'session'),
   'settings.list': channel(Empty, z.record(z.string(), z.string()), 'session'),
   'settings.get': channel(z.strictObject({ key: SettingKey }), z.object({ value: z.string().nullable() }), 'session'),
   'settings.set': channel(z.strictObject({ key: SettingKey, value: z.string().max(65536) }), Empty, 'session'),

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'SCHEMA_TOO_NEW',
   'LOCKED',
   'VALIDATION',
+  'NOT_SUPPORTED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,7 +3,7 @@
  * that can run without Electron lives in main/core and main/ipc and is tested under Node.
  */
 import { join } from 'node:path';
-import { app, dialog } from 'electron';
+import { app, clipboard, dialog } from 'electron';
 import { startCubby, type Cubby } from '../app';
 import { isCubbyError } from '../core/errors';
 import { KEYCHAIN_SERVICE, KeytarKeychain } from '../core/keys/keychain';
@@ -55,6 +55,7 @@ if (!app.requestSingleInstanceLock()) {
       cubby = await startCubby({
         dataDir: dataDirOverride || app.getPath('userData'),
         keychain: new KeytarKeychain(service),
+        clipboard,
       });
       windows = new WindowManager(cubby.router, shellPaths(import.meta.url));
       installBridge(cubby.router, windows);

@@ -63,6 +63,11 @@ export const handlers: Handlers = {
   'account.renewRecoveryKey': async (input, ctx) => ({
     recoveryKey: await ctx.accounts.renewRecoveryKey(own(ctx), input.password),
   }),
+  'clipboard.copySecret': async (input, ctx) => {
+    if (!ctx.clipboard) throw new CubbyError('NOT_SUPPORTED', 'This window copies through the browser.');
+    await ctx.clipboard.copy(own(ctx), input.text);
+    return {};
+  },
   'settings.list': (_input, ctx) => listSettings(own(ctx)),
   'settings.get': (input, ctx) => ({ value: getSetting(own(ctx), input.key) ?? null }),
   'settings.set': (input, ctx) => {

@@ -15,6 +15,7 @@ import {
 } from '../../preload/contract';
 import type { Accounts } from '../core/accounts/accounts';
 import type { Session } from '../core/accounts/session';
+import type { SecretClipboard } from '../core/clipboard/secretClipboard';
 import { CubbyError, isCubbyError } from '../core/errors';
 import type { Handlers } from './handlers';
 
@@ -40,6 +41,8 @@ interface ConnectionState extends Connection {
 /** What a handler gets besides its validated input. The session comes from here, never from the payload. */
 export interface HandlerContext {
   readonly accounts: Accounts;
+  /** Main's clipboard for secrets; null where the renderer copies itself (the browser host). */
+  readonly clipboard: SecretClipboard | null;
   /** The caller's session; non-null for 'session' and 'admin' channels. */
   readonly session: Session | null;
   readonly lockedUser: LoginUser | null;
@@ -89,6 +92,7 @@ export class Router {
     private readonly accounts: Accounts,
     private readonly handlers: Handlers,
     private readonly log: RouterLog = silentLog,
+    private readonly clipboard: SecretClipboard | null = null,
   ) {
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
   }
@@ -206,6 +210,7 @@ export class Router {
   private context(state: ConnectionState, session: Session | null, lockAllCount: number): HandlerContext {
     return {
       accounts: this.accounts,
+      clipboard: this.clipboard,
       session,
       lockedUser: state.lockedUser,
       bind: (next) => this.bind(state, next, lockAllCount),

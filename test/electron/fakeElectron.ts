@@ -245,6 +245,17 @@ export const powerMonitor = Object.assign(new EventEmitter(), {
   },
 });
 
+/** Electron 45's clipboard is promise-based; this one holds one string. */
+export const clipboard = {
+  text: '',
+  async readText() {
+    return this.text;
+  },
+  async writeText(text: string) {
+    this.text = text;
+  },
+};
+
 export const errorBoxes: string[][] = [];
 export const dialog = { showErrorBox: (title: string, body: string) => void errorBoxes.push([title, body]) };
 

@@ -288,6 +288,15 @@ describe('locking', () => {
     expect(await ipc(next.webContents, 'app.status', {})).toMatchObject({ ok: true, value: { session: null, lockedUser: null } });
   });
 
+  it('copies secrets through main and takes the secret back when the window locks', async () => {
+    const w = await onlyWindow();
+    expect((await ipc(w.webContents, 'auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+    expect(await ipc(w.webContents, 'clipboard.copySecret', { text: 'AAAA-BBBB-CCCC' })).toEqual({ ok: true, value: {} });
+    expect(fake.clipboard.text).toBe('AAAA-BBBB-CCCC');
+    await ipc(w.webContents, 'auth.lock', {});
+    await replaced(w);
+    await until(() => fake.clipboard.text === '');
+  });
   it('OS screen lock and suspend replace every signed-in window', async () => {
     for (const signal of ['lock-screen', 'suspend'] as const) {
       const w = await onlyWindow();

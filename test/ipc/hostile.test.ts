@@ -28,6 +28,7 @@ function probe(channel: ChannelName, target: { userId: string; username: string;
     'auth.recover': { username: target.username, recoveryKey: WELL_FORMED_RECOVERY_KEY, newPassword: 'a long enough pw' },
     'auth.lock': {},
     'session.activity': {},
+    'clipboard.copySecret': { text: target.settingKey },
     'auth.signOut': {},
     'account.changePassword': { currentPassword: 'wrong current pw', newPassword: 'a long enough pw' },
     'account.renewRecoveryKey': { password: 'wrong current pw' },

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { copyText, downloadText } from './copyText';
+import { copySecret, downloadText } from './copyText';
 
 /**
  * Shows a new recovery key once. The person must confirm they saved it before going on; the
@@ -57,7 +57,7 @@ export function RecoveryKeyPanel({
         <button
           type="button"
           className="btn"
-          onClick={async () => setCopied(await copyText(recoveryKey))}
+          onClick={async () => setCopied(await copySecret(recoveryKey))}
         >
           Copy
         </button>

@@ -1,5 +1,17 @@
-/** Copy to the clipboard; false if the browser refused (for example without a user gesture). */
-export async function copyText(text: string): Promise<boolean> {
+import { api, asBridgeError } from '../bridge';
+
+/**
+ * Copy a secret (recovery key, invite code). Main copies it and clears it again after a minute
+ * or when this session locks; only the browser host, which has no OS clipboard of its own,
+ * leaves it to the browser. False if the copy failed.
+ */
+export async function copySecret(text: string): Promise<boolean> {
+  try {
+    await api('clipboard.copySecret', { text });
+    return true;
+  } catch (e) {
+    if (asBridgeError(e).code !== 'NOT_SUPPORTED') return false;
+  }
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, asBridgeError, type BridgeCallError } from '../../bridge';
 import { BusyButton } from '../../components/BusyButton';
-import { copyText } from '../../components/copyText';
+import { copySecret } from '../../components/copyText';
 import { Dialog } from '../../components/Dialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
@@ -50,7 +50,7 @@ export function InviteDialog({ onClose }: { onClose: () => void }) {
           <p className="hint">Valid until {formatDateTime(invite.expiresAt)}. It works once.</p>
           <div className="actions actions-split">
             <span className="row">
-              <button type="button" className="btn" autoFocus onClick={async () => setCopied(await copyText(formatInviteCode(invite.code)))}>
+              <button type="button" className="btn" autoFocus onClick={async () => setCopied(await copySecret(formatInviteCode(invite.code)))}>
                 Copy code
               </button>
               <span className="status-text" role="status">
