@@ -47,7 +47,8 @@ describe('electron-builder.yml', () => {
 
   it('packs only the bundles, in an asar with the native modules unpacked', () => {
     expect(config.asar).toBe(true);
-    expect(config.files).toEqual(expect.arrayContaining(['dist/**', 'package.json', '!dist/main/browserHost/**', '!main/**', '!test/**', '!renderer/**', '!scripts/**']));
+    // Named files only: no pattern that could take in the browser host, tests or sources.
+    expect(config.files).toEqual(['package.json', 'dist/main/electron/main.js', 'dist/preload/preload.cjs', 'dist/renderer/**', '!**/*.map']);
     expect(config.asarUnpack).toEqual(
       expect.arrayContaining(['**/*.node', 'node_modules/better-sqlite3-multiple-ciphers/**', 'node_modules/keytar/**', 'node_modules/@node-rs/**']),
     );
