@@ -1,7 +1,6 @@
 import { app, type Session, type WebContents } from 'electron';
 import { isAllowedNavigation, isAllowedRequest } from './appOrigin';
 import { isAllowedDownload, saveDialogOptions } from './downloadPolicy';
-import { isAllowedPermission } from './permissionPolicy';
 
 /**
  * The catch-all: every webContents Electron ever creates (windows, and anything a bug might
@@ -30,26 +29,13 @@ function hardenWebContents(contents: WebContents): void {
 
 /**
  * Electron grants every permission (camera, notifications, clipboard, HID…) unless a handler
- * says no; Cubby's renderer needs only clipboard writes from its own top frame (Copy). The
+ * says no; Cubby's renderer needs none (Copy goes through main's clipboard.copySecret). The
  * session loads only its own pages, and downloads only blobs its pages made, through the save
  * dialog. The decisions live in Electron-free modules; this only passes Electron's facts on.
  */
 export function hardenSession(ses: Session): void {
-  ses.setPermissionRequestHandler((_contents, permission, callback, details) =>
-    callback(isAllowedPermission({ permission, requester: details.requestingUrl, isMainFrame: details.isMainFrame })),
-  );
-  ses.setPermissionCheckHandler(
-    (contents, permission, requestingOrigin, details) =>
-      // No webContents: a service worker or the like, never Cubby's page.
-      contents !== null &&
-      isAllowedPermission({
-        permission,
-        requester: requestingOrigin,
-        requestingUrl: details.requestingUrl,
-        isMainFrame: details.isMainFrame,
-        embeddingOrigin: details.embeddingOrigin,
-      }),
-  );
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
   ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
   ses.on('will-download', (event, item) => {

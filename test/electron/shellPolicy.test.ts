@@ -1,37 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { downloadFileName, isAllowedDownload, saveDialogOptions } from '../../main/electron/downloadPolicy';
-import { isAllowedPermission, type PermissionAsk } from '../../main/electron/permissionPolicy';
 
-/** The Electron-free decisions behind hardenSession: which permissions and downloads get through. */
+/** The Electron-free decisions behind hardenSession: which downloads get through. */
 const UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const APP_BLOB = `blob:cubby://app/${UUID}`;
-
-describe('isAllowedPermission', () => {
-  const copy: PermissionAsk = { permission: 'clipboard-sanitized-write', requester: 'cubby://app', requestingUrl: 'cubby://app/index.html', isMainFrame: true };
-
-  it('grants clipboard writes to Cubby’s top frame, by origin or by URL', () => {
-    expect(isAllowedPermission(copy)).toBe(true);
-    expect(isAllowedPermission({ permission: copy.permission, requester: 'cubby://app/index.html', isMainFrame: true })).toBe(true);
-    expect(isAllowedPermission({ ...copy, embeddingOrigin: '' })).toBe(true);
-  });
-
-  it('refuses every other permission, even to Cubby’s top frame', () => {
-    for (const permission of ['clipboard-read', 'deprecated-sync-clipboard-read', 'notifications', 'media', 'openExternal', 'geolocation', 'fileSystem', 'unknown', 'Clipboard-sanitized-write', '']) {
-      expect(isAllowedPermission({ ...copy, permission }), permission).toBe(false);
-    }
-  });
-
-  it('refuses subframes, embedded frames and other origins', () => {
-    expect(isAllowedPermission({ ...copy, isMainFrame: false })).toBe(false);
-    expect(isAllowedPermission({ ...copy, isMainFrame: 'true' })).toBe(false);
-    expect(isAllowedPermission({ ...copy, isMainFrame: undefined })).toBe(false);
-    expect(isAllowedPermission({ ...copy, embeddingOrigin: 'cubby://app' })).toBe(false);
-    for (const url of ['https://example.com', 'cubby://app.evil', 'cubby://app@evil', 'cubby://app:1', 'null', '', 'file:///', `blob:cubby://app/${UUID}`, undefined, null]) {
-      expect(isAllowedPermission({ ...copy, requester: url }), String(url)).toBe(false);
-      expect(isAllowedPermission({ ...copy, requestingUrl: url ?? null }), String(url)).toBe(false);
-    }
-  });
-});
 
 describe('isAllowedDownload', () => {
   it('allows a blob a cubby://app page made and started', () => {
