@@ -47,7 +47,8 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
-      // A packaged build ignores these overrides: its keychain entries and idle timeout are fixed.
+      // A packaged build ignores these two overrides: its keychain entries and idle timeout are
+      // fixed. (CUBBY_DATA_DIR is honoured everywhere: IT may place the data on another disk.)
       // Tests in a checkout use their own keychain service and a short timeout.
       const dev = !app.isPackaged;
       const service = (dev && process.env.CUBBY_KEYCHAIN_SERVICE) || KEYCHAIN_SERVICE;
