@@ -117,6 +117,21 @@ describe('renderer stores on lock and sign-out', () => {
     expect(s.useSessionStore.getState()).toEqual({ session: ADA, section: 'settings' });
   });
 
+  it('admin data that arrives after a demotion is dropped', async () => {
+    s.startApp();
+    await fillStores();
+    bridge.emit('session.changed', { session: ADA });
+    bridge.answer('admin.users.list', USERS).answer('admin.audit.list', AUDIT);
+    bridge.hold('admin.users.list');
+    bridge.hold('admin.audit.list');
+    const loads = [s.loadUsers(), s.loadAudit({ userId: '', action: '' })];
+    bridge.emit('session.changed', { session: { ...ADA, isAdmin: false } });
+    await bridge.release('admin.users.list');
+    await bridge.release('admin.audit.list');
+    await Promise.allSettled(loads);
+    expect(s.useAdminStore.getState()).toMatchObject({ users: null, audit: null });
+  });
+
   it('an answer that arrives after the lock does not fill the stores again', async () => {
     await fillStores();
     const slow = ['settings.get', 'settings.set', 'admin.users.list', 'admin.audit.list'] as const;
