@@ -24,7 +24,10 @@ export interface Cubby {
 /** The whole of main minus any transport: what the Electron shell, the browser host and tests start. */
 export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
   const accounts = await Accounts.open(opts);
-  const router = new Router(accounts, handlers, opts.log, opts.clipboard ? new SecretClipboard(opts.clipboard) : null);
+  const router = new Router(accounts, handlers, {
+    log: opts.log,
+    clipboard: opts.clipboard && new SecretClipboard(opts.clipboard),
+  });
   return {
     accounts,
     router,

@@ -88,12 +88,16 @@ export class Router {
   /** Counts lockAll calls: a sign-in that was running when the machine locked must not bind after. */
   private lockAllCount = 0;
 
+  private readonly log: RouterLog;
+  private readonly clipboard: SecretClipboard | null;
+
   constructor(
     private readonly accounts: Accounts,
     private readonly handlers: Handlers,
-    private readonly log: RouterLog = silentLog,
-    private readonly clipboard: SecretClipboard | null = null,
+    opts: { log?: RouterLog; clipboard?: SecretClipboard } = {},
   ) {
+    this.log = opts.log ?? silentLog;
+    this.clipboard = opts.clipboard ?? null;
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
   }
 
@@ -133,7 +137,7 @@ export class Router {
     return session?.isOpen ? session : null;
   }
 
-  /** Lock one connection's session (auto-lock of one window). */
+  /** Lock one connection's session. */
   lock(conn: Connection, reason: LockReason): void {
     const state = this.connections.get(conn.id);
     if (state) this.closeSession(state, reason);

@@ -41,7 +41,7 @@ test('an unexpected failure is INTERNAL with a generic message, logged without i
       throw new Error('/home/ada/.config/Cubby/vaults/x.db: disk I/O error for ada');
     },
   };
-  const router = new Router(cubby.accounts, failing, { error: (m) => logged.push(m) });
+  const router = new Router(cubby.accounts, failing, { log: { error: (m) => logged.push(m) } });
   const conn = router.connect(() => undefined);
   const r = await router.call(conn, 'app.status', {});
   expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: expect.stringMatching(/^Something went wrong/) } });
