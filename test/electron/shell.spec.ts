@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { electronBinary, NO_ELECTRON_BINARY } from './electronBinary';
+import { HARDENED_WEB_PREFERENCES } from './hardenedPrefs';
 
 /**
  * The real Electron shell, driven by Playwright. Where no Electron binary exists (these
@@ -13,21 +14,6 @@ import { electronBinary, NO_ELECTRON_BINARY } from './electronBinary';
  */
 const EXE = electronBinary();
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-// Everything the window's webPreferences must say (read back from main, not from our source).
-const HARDENED = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  webviewTag: false,
-  allowRunningInsecureContent: false,
-  experimentalFeatures: false,
-  navigateOnDragDrop: false,
-  spellcheck: false,
-};
 
 interface WindowFacts {
   id: number;
@@ -89,7 +75,7 @@ test('every window is sandboxed, isolated, without Node, in its own in-memory pa
   const all = await windows(app!);
   expect(all.length).toBeGreaterThan(0);
   for (const w of all) {
-    expect(w.prefs).toMatchObject(HARDENED);
+    expect(w.prefs).toMatchObject(HARDENED_WEB_PREFERENCES);
     expect(String(w.prefs.preload)).toMatch(/preload\.cjs$/);
     expect(w.persistent).toBe(false);
     expect(w.storagePath).toBeNull();
@@ -214,7 +200,7 @@ test('locking destroys the window and opens a fresh login window in a new partit
   const after = await windows(app!);
   expect(after.map((w) => w.id)).not.toContain(before!.id);
   expect(after).toHaveLength(1);
-  expect(after[0]!.prefs).toMatchObject(HARDENED);
+  expect(after[0]!.prefs).toMatchObject(HARDENED_WEB_PREFERENCES);
   // The new window is not signed in: session channels answer LOCKED.
   const settings = await fresh.evaluate(() => (window as unknown as Bridge).cubby.call('settings.list', {}));
   expect(settings).toMatchObject({ ok: false, error: { code: 'LOCKED' } });

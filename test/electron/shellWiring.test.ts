@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN, BOB } from '../helpers/env';
 import * as fake from './fakeElectron';
+import { HARDENED_WEB_PREFERENCES } from './hardenedPrefs';
 
 /**
  * The Electron shell (main/electron/*.ts, unbundled) started against the recording fake in
@@ -78,19 +79,7 @@ describe('before ready', () => {
 describe('a window', () => {
   it('gets the hardened webPreferences and loads cubby://app/index.html', async () => {
     const w = await onlyWindow();
-    expect(w.options.webPreferences).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      webviewTag: false,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    });
+    expect(w.options.webPreferences).toMatchObject(HARDENED_WEB_PREFERENCES);
     expect(String(w.options.webPreferences.preload)).toMatch(/preload[\\/]preload\.cjs$/);
     expect(w.webContents.url).toBe('cubby://app/index.html');
   });
