@@ -51,7 +51,7 @@ export function AuditSection() {
 
   return (
     <section aria-labelledby="audit-title">
-      <h1 id="audit-title" className="page-title">
+      <h1 id="audit-title" className="page-title" tabIndex={-1}>
         Audit log
       </h1>
       <p className="page-lead">Sign-ins, invites and account changes. It never records what anyone wrote.</p>

@@ -42,7 +42,7 @@ export function UsersSection() {
     <section aria-labelledby="users-title">
       <div className="page-head">
         <div>
-          <h1 id="users-title" className="page-title">
+          <h1 id="users-title" className="page-title" tabIndex={-1}>
             Users
           </h1>
           <p className="page-lead">People who can sign in on this computer. Each has their own encrypted vault.</p>

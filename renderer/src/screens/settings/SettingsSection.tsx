@@ -5,7 +5,7 @@ import { RecoveryKeyCard } from './RecoveryKeyCard';
 export function SettingsSection() {
   return (
     <section aria-labelledby="settings-title">
-      <h1 id="settings-title" className="page-title">
+      <h1 id="settings-title" className="page-title" tabIndex={-1}>
         Settings
       </h1>
       <p className="page-lead">Your account and preferences. Changes here affect only you.</p>

@@ -5,7 +5,7 @@ export function HomeSection({ session }: { session: SessionInfo }) {
   const firstName = session.displayName.split(/\s+/)[0];
   return (
     <section aria-labelledby="home-title">
-      <h1 id="home-title" className="page-title">
+      <h1 id="home-title" className="page-title" tabIndex={-1}>
         Welcome, {firstName}
       </h1>
       <p className="page-lead">This workspace is encrypted and only you can open it.</p>
