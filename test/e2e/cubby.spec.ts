@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
+import { expectAccessible } from './a11y';
 import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
 import { expectSignedInAs, openSection, pickUser, rendererStorage, saveRecoveryKeyAndContinue, submitPassword } from './flows';
 
@@ -42,15 +43,18 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expect(ada.getByRole('heading', { name: 'Set up Cubby' })).toBeVisible();
     // The token left the address bar once read.
     expect(new URL(ada.url()).hash).toBe('');
+    await expectAccessible(ada, 'setup form');
     await ada.getByLabel('Username').fill(ADA.username);
     await ada.getByLabel('Display name').fill(ADA.displayName);
     await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
     await ada.getByLabel('Confirm password').fill('not the same');
     await ada.getByRole('button', { name: 'Create administrator' }).click();
     await expect(ada.getByRole('alert')).toContainText('do not match');
+    await expectAccessible(ada, 'setup form with an error');
     await ada.getByLabel('Confirm password').fill(ADA.password);
     await ada.getByRole('button', { name: 'Create administrator' }).click();
     await expect(ada.getByRole('heading', { name: 'Save your recovery key' })).toBeVisible();
+    await expectAccessible(ada, 'recovery key screen');
     await shot(ada, 'setup');
 
     const key = (await ada.getByTestId('recovery-key').textContent())!.trim();
@@ -71,6 +75,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expectSignedInAs(ada, ADA.displayName);
     await expect(ada.getByRole('heading', { name: 'Agents' })).toBeVisible();
     await expect(ada.getByRole('heading', { name: 'Conversations' })).toBeVisible();
+    await expectAccessible(ada, 'workspace home');
     await shot(ada, 'workspace');
   });
 
@@ -89,6 +94,8 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
 
   await test.step('the administrator keeps a private note', async () => {
     await openSection(ada, 'Settings');
+    await expect(ada.getByRole('textbox', { name: 'Notes' })).toBeEnabled();
+    await expectAccessible(ada, 'settings');
     await ada.getByRole('textbox', { name: 'Notes' }).fill(ADA_MARKER);
     await ada.getByRole('button', { name: 'Save notes' }).click();
     await expect(ada.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
@@ -97,11 +104,15 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
   let inviteCode = '';
   await test.step('the administrator invites Bob (dialog: focus in, Escape out, focus back)', async () => {
     await openSection(ada, 'Users');
+    await expect(ada.locator('tr[data-username="ada"]')).toBeVisible();
+    await expectAccessible(ada, 'users panel');
     const inviteButton = ada.getByRole('button', { name: 'Invite someone' });
     await inviteButton.focus();
     await ada.keyboard.press('Enter');
     const dialog = ada.getByRole('dialog', { name: 'Invite someone' });
     await expect(dialog).toBeVisible();
+    await expect(dialog.getByLabel('Username')).toBeFocused();
+    await expectAccessible(ada, 'invite dialog');
     await expect(dialog.getByLabel('Username')).toBeFocused();
     await ada.keyboard.press('Shift+Tab');
     await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
@@ -121,6 +132,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     inviteCode = (await created.getByTestId('invite-code').textContent())!.trim();
     expect(inviteCode).toMatch(/^\d{4}-\d{4}$/);
     await expect(created).toContainText('Valid until');
+    await expectAccessible(ada, 'invite created dialog');
     await created.getByRole('button', { name: 'Done' }).click();
     await expect(ada.locator('tr[data-username="bob"]')).toContainText('Invited');
   });
@@ -133,11 +145,14 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expect(bob.getByRole('heading', { name: 'Who is using Cubby?' })).toBeVisible();
     // Invited accounts are not on the picker until they are set up.
     await expect(bob.getByRole('list', { name: 'Choose your account' })).not.toContainText(BOB.displayName);
+    await expectAccessible(bob, 'login picker');
     await bob.getByRole('button', { name: 'I have an invite code' }).click();
+    await expectAccessible(bob, 'invite code form');
     await bob.getByLabel('Username').fill(BOB.username);
     await bob.getByLabel('Invite code').fill(inviteCode);
     await bob.getByRole('button', { name: 'Next' }).click();
     await expect(bob.getByLabel('Password', { exact: true })).toBeFocused();
+    await expectAccessible(bob, 'invite password form');
     await bob.getByLabel('Password', { exact: true }).fill(BOB.password);
     await bob.getByLabel('Confirm password').fill(BOB.password);
     await bob.getByRole('button', { name: 'Create my account' }).click();
@@ -188,6 +203,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expect(bob.getByRole('heading', { name: 'Cubby is locked' })).toBeVisible();
     await expect(bob.getByText(BOB.displayName)).toBeVisible();
     expect(await bob.content()).not.toContain(BOB_MARKER);
+    await expectAccessible(bob, 'lock screen');
     // Keyboard only: the password field has focus, Enter submits.
     await expect(bob.getByLabel('Password', { exact: true })).toBeFocused();
     await bob.keyboard.type(BOB.password);
@@ -212,6 +228,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await renew.click();
     const dialog = ada.getByRole('dialog', { name: 'New recovery key' });
     await expect(dialog.getByLabel('Password')).toBeVisible();
+    await expectAccessible(ada, 'new recovery key dialog');
     await dialog.getByLabel('Password').fill(ADA.newPassword);
     await dialog.getByRole('button', { name: 'Create new key' }).click();
     await expect(dialog.getByRole('heading', { name: 'Save your new recovery key' })).toBeVisible();
@@ -247,6 +264,8 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expect(bob.getByRole('list', { name: 'Choose your account' }).getByRole('button')).toHaveCount(2);
     await shot(bob, 'login');
     await pickUser(bob, BOB.displayName);
+    await expect(bob.getByLabel('Password', { exact: true })).toBeFocused();
+    await expectAccessible(bob, 'password form');
 
     for (let i = 0; i < 2; i++) {
       await submitPassword(bob, `wrong password ${i}`);
@@ -257,6 +276,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expect(countdown).toBeVisible();
     const signIn = bob.getByRole('button', { name: 'Sign in', exact: true });
     await expect(signIn).toBeDisabled();
+    await expectAccessible(bob, 'password form in backoff');
     const first = Number((await countdown.textContent())!.match(/\d+/)![0]);
     await expect.poll(async () => Number((await countdown.textContent())?.match(/\d+/)?.[0] ?? 0), { timeout: 5000 }).toBeLessThan(first);
     await expect(bob.getByText('You can try again now.')).toBeVisible({ timeout: 10_000 });
@@ -273,6 +293,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
   await test.step('the recovery key sets a new password and issues a new key', async () => {
     await bob.getByRole('button', { name: 'Use recovery key' }).click();
     await expect(bob.getByLabel('Username')).toHaveValue(BOB.username);
+    await expectAccessible(bob, 'recovery form');
     await bob.getByLabel('Recovery key').fill(bobRecovery.toLowerCase());
     await bob.getByLabel('New password', { exact: true }).fill(BOB.newPassword);
     await bob.getByLabel('Confirm new password').fill(BOB.newPassword);
@@ -295,6 +316,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     const rows = ada.getByRole('table', { name: 'Audit events' }).locator('tbody tr');
     await expect(rows).toHaveCount(1);
     await expect(rows.first()).toContainText('Recovery key used');
+    await expectAccessible(ada, 'audit log');
     await ada.getByLabel('Action').selectOption('');
     await ada.getByLabel('Action').selectOption('recovery_used');
     await expect(rows).toHaveCount(1);
@@ -351,9 +373,12 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await expect(dialog).toContainText('permanently destroys');
     const confirm = dialog.getByRole('button', { name: 'Delete account and data' });
     await expect(confirm).toBeDisabled();
+    await expectAccessible(ada, 'delete dialog');
     await dialog.getByLabel('Type bob to confirm').fill('bo');
     await expect(confirm).toBeDisabled();
     await dialog.getByLabel('Type bob to confirm').fill('bob');
+    await expect(confirm).toBeEnabled();
+    await expectAccessible(ada, 'delete dialog, confirmed');
     await confirm.click();
     await expect(dialog).toBeHidden();
     await expect(ada.locator('tr[data-username="bob"]')).toHaveCount(0);
