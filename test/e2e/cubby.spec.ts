@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { expectAccessible } from './a11y';
 import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
-import { expectSignedInAs, openSection, pickUser, rendererStorage, saveRecoveryKeyAndContinue, submitPassword } from './flows';
+import { expectSignedInAs, openSection, pickUser, pressUntilFocused, rendererStorage, saveRecoveryKeyAndContinue, submitPassword } from './flows';
 
 /**
  * The whole first-day story in Debian's Chromium, through the browser host, against the real
@@ -307,6 +307,37 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     bobRecovery = renewed;
     await bob.getByRole('button', { name: 'Sign out' }).click();
     await expect(bob.getByRole('heading', { name: 'Who is using Cubby?' })).toBeVisible();
+  });
+
+  await test.step('keyboard alone: Bob picks his account, signs in, locks, unlocks and signs out', async () => {
+    // The new screen's heading has focus, so Tab starts from its top: the accounts, in order.
+    await expect(bob.getByRole('heading', { name: 'Who is using Cubby?' })).toBeFocused();
+    const accounts = bob.getByRole('list', { name: 'Choose your account' }).getByRole('button');
+    const names = await accounts.allTextContents();
+    const bobsAccount = accounts.filter({ hasText: BOB.displayName });
+    expect(await pressUntilFocused(bob, bobsAccount)).toBe(names.findIndex((n) => n.includes(BOB.displayName)) + 1);
+    await bob.keyboard.press('Enter');
+    const password = bob.getByLabel('Password', { exact: true });
+    await expect(password).toBeFocused();
+    await bob.keyboard.type(BOB.newPassword);
+    await bob.keyboard.press('Enter');
+    await expectSignedInAs(bob, BOB.displayName);
+    // The sign-in form is gone; focus is on the page's heading, not lost.
+    const welcome = bob.getByRole('heading', { name: /^Welcome/ });
+    await expect(welcome).toBeFocused();
+
+    await pressUntilFocused(bob, bob.getByRole('button', { name: 'Lock', exact: true }), 'Shift+Tab');
+    await bob.keyboard.press('Enter');
+    await expect(bob.getByRole('heading', { name: 'Cubby is locked' })).toBeVisible();
+    await expect(password).toBeFocused();
+    await bob.keyboard.type(BOB.newPassword);
+    await bob.keyboard.press('Enter');
+    await expectSignedInAs(bob, BOB.displayName);
+    await expect(welcome).toBeFocused();
+
+    await pressUntilFocused(bob, bob.getByRole('button', { name: 'Sign out' }), 'Shift+Tab');
+    await bob.keyboard.press('Enter');
+    await expect(bob.getByRole('heading', { name: 'Who is using Cubby?' })).toBeFocused();
   });
 
   await test.step('the audit log filters by person and action', async () => {
