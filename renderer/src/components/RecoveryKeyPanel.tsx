@@ -42,7 +42,8 @@ export function RecoveryKeyPanel({
       </h2>
       <p>
         If you forget your password, or this computer loses its keychain, this key is the only way back into your
-        workspace. <strong>It is shown only once.</strong>
+        workspace. <strong>It is shown only once.</strong> Keep it where only you can reach it: on paper, or in a
+        file outside any folder others at this computer use.
       </p>
       <output className="recovery-key" aria-label="Recovery key" data-testid="recovery-key">
         {/* Groups wrap as wholes; the text (and a copy by hand) is still the key with its dashes. */}
