@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
@@ -33,6 +34,9 @@ const CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** Frames past this size are a protocol error for that connection (ws closes it with 1009). */
+export const MAX_FRAME_BYTES = 1 << 20;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -91,11 +95,15 @@ export async function startBrowserHost(opts: { router: Router; rendererDir: stri
       return;
     }
     res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
+    // pipeline, not pipe: a read error must end this response, not the process.
+    pipeline(createReadStream(file), res, () => undefined);
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    // Node's HTTP server drops its own socket error handler on upgrade; without one, a reset
+    // during the handshake would be an unhandled 'error' and end the process.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== BRIDGE_PATH || req.headers.origin !== origin || !sameToken(url.searchParams.get(TOKEN_PARAM), token)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
@@ -110,6 +118,9 @@ export async function startBrowserHost(opts: { router: Router; rendererDir: stri
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
     };
     const conn = opts.router.connect((event, payload) => send({ event, payload }));
+    // Any protocol violation the ws receiver reports (oversized, bad UTF-8, bad opcode, unmasked,
+    // a bad close code...) ends this one connection, and so its session; never the process.
+    ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
       let frame: ClientFrame;
       try {
@@ -119,12 +130,23 @@ export async function startBrowserHost(opts: { router: Router; rendererDir: stri
         ws.close(1008, 'bad frame');
         return;
       }
-      send({ id: frame.id, result: await opts.router.call(conn, frame.channel, frame.input) });
+      try {
+        send({ id: frame.id, result: await opts.router.call(conn, frame.channel, frame.input) });
+      } catch {
+        // The router answers every failure itself; anything else ends this connection only.
+        ws.terminate();
+      }
     });
     ws.on('close', () => opts.router.disconnect(conn));
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   return {
