@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'FORBIDDEN',
   'LAST_ADMIN',
+  'ADMIN_EXISTS',
   'SCHEMA_TOO_NEW',
   'LOCKED',
   'VALIDATION',

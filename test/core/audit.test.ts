@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Accounts } from '../../main/core/accounts/accounts';
 import type { AuditEvent } from '../../main/core/catalog/audit';
 import { AUDIT_ACTIONS } from '../../main/core/catalog/auditActions';
-import { openAccounts, removeDir, tempDataDir } from '../helpers/env';
+import { editCatalog, openAccounts, removeDir, tempDataDir } from '../helpers/env';
 
 /**
  * Every account action leaves an audit event, and the log holds who and what, never secrets or names.
@@ -93,7 +93,15 @@ beforeAll(async () => {
   await accounts.deleteUser(owner, gone.userId);
   performed.push('delete');
 
-  events = accounts.auditLog(owner, { limit: 1000 });
+  // A restore left no active administrator: the break-glass promotes someone who signs in.
+  await editCatalog(dir, (catalog) => {
+    for (const u of catalog.users.list()) catalog.users.setRole(u.id, 'user', Date.now());
+  });
+  const stranded = await accounts.login(USER.username, recoveredPassword);
+  accounts.promoteWhenNoAdmin(stranded);
+  performed.push('break glass');
+
+  events = accounts.auditLog(stranded, { limit: 1000 });
 });
 afterAll(() => {
   accounts?.close();
@@ -101,7 +109,7 @@ afterAll(() => {
 });
 
 test('every account action the core offers writes its audit action, and together they are exactly AUDIT_ACTIONS', () => {
-  expect(performed).toHaveLength(15);
+  expect(performed).toHaveLength(16);
   expect(events.length).toBeLessThan(1000); // the query above saw the whole log
   const recorded = [...new Set(events.map((e) => e.action))].sort();
   expect(recorded).toEqual([...AUDIT_ACTIONS].sort());

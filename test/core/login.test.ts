@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Accounts } from '../../main/core/accounts/accounts';
-import { ADMIN, BOB, openAccounts, removeDir, tempDataDir, twoUsers } from '../helpers/env';
+import type { CubbyError } from '../../main/core/errors';
+import { ADMIN, BOB, countingKeychain, openAccounts, removeDir, tempDataDir, twoUsers } from '../helpers/env';
 
 /** A clock the tests move by hand, so backoff and expiry need no sleeping. */
 function fakeClock(start = Date.UTC(2026, 0, 1)) {
@@ -44,14 +45,24 @@ describe('login', () => {
     expect(accounts.listUsers(admin).find((u) => u.username === 'bob')!.lastLoginAt).toBe(clock.now());
   });
 
-  test('a disabled user cannot sign in, and is told so only with the right password', async () => {
+  test('a disabled account answers the same to a right and a wrong password, after the same work', async () => {
     dir = tempDataDir();
-    const w = await twoUsers(dir);
+    const keychain = countingKeychain();
+    const w = await twoUsers(dir, { keychain });
     accounts = w.accounts;
     accounts.setDisabled(w.admin, w.bobId, true);
     expect(w.bob.isOpen).toBe(false); // disabling closes their open sessions
-    await expect(accounts.login(BOB.username, 'definitely wrong pw')).rejects.toMatchObject({ code: 'WRONG_CREDENTIALS' });
-    await expect(accounts.login(BOB.username, BOB.password)).rejects.toMatchObject({ code: 'ACCOUNT_DISABLED' });
+    const answer = async (password: string) => {
+      const before = keychain.reads();
+      const error = await accounts!.login(BOB.username, password).catch((e: CubbyError) => ({ code: e.code, message: e.message }));
+      return { error, deviceSecretReads: keychain.reads() - before };
+    };
+    const wrong = await answer('definitely wrong pw');
+    const right = await answer(BOB.password);
+    expect(right).toEqual(wrong);
+    expect(right.error).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+    // Both ran the real unlock (device secret read, Argon2id), so neither is faster.
+    expect(right.deviceSecretReads).toBe(1);
     accounts.setDisabled(w.admin, w.bobId, false);
     await expect(accounts.login(BOB.username, BOB.password)).resolves.toMatchObject({ user: { username: 'bob' } });
   });

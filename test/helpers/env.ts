@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounts, type AccountsOptions } from '../../main/core/accounts/accounts';
 import type { AccountPolicy } from '../../main/core/accounts/policy';
-import { KeytarKeychain } from '../../main/core/keys/keychain';
+import { Catalog } from '../../main/core/catalog/catalog';
+import { KeytarKeychain, type Keychain } from '../../main/core/keys/keychain';
+import { KeyService } from '../../main/core/keys/keyService';
+import { dataPaths } from '../../main/core/paths';
 
 /**
  * Tests use the real OS keychain (gnome-keyring under dbus-run-session in CI) under their own
@@ -11,6 +14,26 @@ import { KeytarKeychain } from '../../main/core/keys/keychain';
  */
 export const TEST_KEYCHAIN_SERVICE = 'Cubby-test';
 export const testKeychain = () => new KeytarKeychain(TEST_KEYCHAIN_SERVICE);
+
+/** The test keychain, counting reads; deletes fail while `failDeletes` is set (a keychain that went away). */
+export function countingKeychain() {
+  const real = testKeychain();
+  let reads = 0;
+  const keychain = {
+    failDeletes: false,
+    reads: () => reads,
+    get: (account: string) => {
+      reads++;
+      return real.get(account);
+    },
+    set: (account: string, secret: Buffer) => real.set(account, secret),
+    delete: async (account: string) => {
+      if (keychain.failDeletes) throw new Error('keychain gone');
+      return real.delete(account);
+    },
+  } satisfies Keychain & Record<string, unknown>;
+  return keychain;
+}
 
 /** Argon2id at its floor (calibration target 0) keeps tests fast; the floor itself still applies. */
 export const TEST_POLICY: Partial<AccountPolicy> = { kdfTargetMs: 0 };
@@ -60,4 +83,17 @@ export function filesContaining(dir: string, needle: string): string[] {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Edit the catalog behind the app's back, as a restored backup or another process would: for
+ * states the product itself refuses to reach (no active administrator).
+ */
+export async function editCatalog<T>(dataDir: string, fn: (catalog: Catalog) => T): Promise<T> {
+  const catalog = await Catalog.open(dataPaths(dataDir), new KeyService(testKeychain()));
+  try {
+    return fn(catalog);
+  } finally {
+    catalog.close();
+  }
 }

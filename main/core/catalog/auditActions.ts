@@ -15,5 +15,6 @@ export const AUDIT_ACTIONS = [
   'user_deleted',
   'role_changed',
   'lockout_cleared',
+  'admin_break_glass',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

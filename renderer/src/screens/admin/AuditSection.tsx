@@ -22,6 +22,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   user_deleted: 'Account deleted',
   role_changed: 'Role changed',
   lockout_cleared: 'Lockout cleared',
+  admin_break_glass: 'Made administrator (no admin was left)',
 };
 
 function party(p: AuditEntry['actor']): string {
