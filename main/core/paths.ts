@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -30,8 +30,32 @@ export function dataPaths(root: string): DataPaths {
   };
 }
 
+/** Owner only: the data directory and everything in it (files 0600, directories 0700). */
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_FILE_MODE = 0o600;
+
 export function ensureDataDirs(paths: DataPaths): void {
-  mkdirSync(paths.vaultsDir, { recursive: true, mode: 0o700 });
+  mkdirSync(paths.vaultsDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (process.platform === 'win32') return;
+  // What an older Cubby (or a person) left readable is narrowed too: Cubby's own files only,
+  // since Electron's profile may share this directory.
+  for (const dir of [paths.root, paths.vaultsDir]) chmodSync(dir, PRIVATE_DIR_MODE);
+  const own = [
+    ...readdirSync(paths.root).filter((n) => CUBBY_ROOT_FILE.test(n)).map((n) => join(paths.root, n)),
+    ...readdirSync(paths.vaultsDir).map((n) => join(paths.vaultsDir, n)),
+  ];
+  for (const file of own) chmodSync(file, PRIVATE_FILE_MODE);
+}
+
+const CUBBY_ROOT_FILE = /^(install\.json|catalog\.db(-wal|-shm|-journal)?)$/;
+
+/**
+ * Create a database file owner-only before SQLite opens it: SQLite would create it 0644, and
+ * it gives its -wal, -shm and -journal files the mode of the database file.
+ */
+export function ensurePrivateFile(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+  if (process.platform !== 'win32') chmodSync(file, PRIVATE_FILE_MODE);
 }
 
 export function dataDirFromEnv(fallback?: string): string {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { CubbyError } from '../errors';
+import { ensurePrivateFile } from '../paths';
 
 export type Db = Database.Database;
 
@@ -38,6 +39,7 @@ export interface OpenOptions {
  */
 export function openEncrypted(file: string, key: Buffer, badKey: () => CubbyError, opts: OpenOptions = {}): Db {
   if (key.length !== 32) throw new Error('expected a 256-bit key');
+  ensurePrivateFile(file);
   const db = new Database(file);
   const literal = rawKeyLiteral(key);
   try {
