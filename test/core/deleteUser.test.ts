@@ -4,7 +4,7 @@ import { Catalog } from '../../main/core/catalog/catalog';
 import { KeyService } from '../../main/core/keys/keyService';
 import { dataPaths } from '../../main/core/paths';
 import { getSetting, setSetting } from '../../main/core/vault/settings';
-import { ADMIN, BOB, openAccounts, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
+import { ADMIN, BOB, countingKeychain, editCatalog, openAccounts, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -81,12 +81,45 @@ test('a deletion cut short by a crash is finished at the next start; vaults the 
   const stranger = paths.vault('11111111-2222-4333-8444-555555555555');
   writeFileSync(stranger, 'x');
 
+  expect(await testKeychain().get(w.bobId)).not.toBeNull(); // destroyed only after the commit
+
   const reopened = await openAccounts(dir);
+  expect(await testKeychain().get(w.bobId)).toBeNull();
   expect(existsSync(paths.vault(w.bobId))).toBe(false);
   expect(existsSync(`${paths.vault(w.bobId)}-wal`)).toBe(false);
   expect(existsSync(stranger)).toBe(true);
   const admin = await reopened.login(ADMIN.username, ADMIN.password); // the admin's vault stays
   expect(reopened.listUsers(admin).map((u) => u.username)).toEqual(['ada']);
+  reopened.close();
+});
+
+test('a refused deletion destroys nothing; a keychain failure after the commit is finished at the next start', async () => {
+  const dir = tempDataDir();
+  dirs.push(dir);
+  const keychain = countingKeychain();
+  const w = await twoUsers(dir, { keychain });
+  const paths = dataPaths(dir);
+  const adminId = w.accounts.listUsers(w.admin).find((u) => u.username === ADMIN.username)!.id;
+
+  // The last admin: refused inside the transaction, before anything is destroyed.
+  await expect(w.accounts.deleteUser(w.admin, adminId)).rejects.toMatchObject({ code: 'LAST_ADMIN' });
+  expect(await testKeychain().get(adminId)).not.toBeNull();
+  expect(existsSync(paths.vault(adminId))).toBe(true);
+  expect(w.admin.isOpen).toBe(true);
+
+  // The keychain fails once the deletion has committed: the account is gone, the rest waits.
+  keychain.failDeletes = true;
+  await expect(w.accounts.deleteUser(w.admin, w.bobId)).rejects.toThrow();
+  expect(w.accounts.listUsers(w.admin).map((u) => u.username)).toEqual([ADMIN.username]);
+  expect(w.bob.isOpen).toBe(false);
+  expect(existsSync(paths.vault(w.bobId))).toBe(false);
+  expect(await testKeychain().get(w.bobId)).not.toBeNull();
+  w.accounts.close();
+
+  const reopened = await openAccounts(dir);
+  expect(await testKeychain().get(w.bobId)).toBeNull();
+  const pending = await editCatalog(dir, (catalog) => catalog.vaultDeletions.list());
+  expect(pending).toEqual([]);
   reopened.close();
 });
 

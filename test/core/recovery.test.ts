@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import type { Accounts } from '../../main/core/accounts/accounts';
+import { newRecoveryKey } from '../../main/core/keys/recoveryKey';
 import { getSetting, setSetting } from '../../main/core/vault/settings';
 import { BOB, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
 
@@ -90,3 +91,20 @@ test('a new recovery key replaces the old one', async () => {
   // The password still works alongside (renewal does not touch the password wrap).
   await expect(accounts.login(BOB.username, NEW_PASSWORD)).resolves.toBeTruthy();
 });
+
+test('a disabled account answers recovery the same with its right key and a wrong one', async () => {
+  dir = tempDataDir();
+  const w = await twoUsers(dir);
+  accounts = w.accounts;
+  accounts.setDisabled(w.admin, w.bobId, true);
+  const otherKey = newRecoveryKey().text; // well formed, so only the vault could tell it apart
+  const answer = (recoveryKey: string) =>
+    accounts!.recover({ username: 'bob', recoveryKey, newPassword: NEW_PASSWORD }).catch((e) => ({ code: e.code, message: e.message }));
+  const right = await answer(w.bobRecovery);
+  expect(right).toEqual(await answer(otherKey));
+  expect(right).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+  // Nothing changed: once enabled, the old password still opens the vault.
+  accounts.setDisabled(w.admin, w.bobId, false);
+  await expect(accounts.login(BOB.username, BOB.password)).resolves.toMatchObject({ user: { username: 'bob' } });
+});
+

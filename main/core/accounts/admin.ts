@@ -98,8 +98,8 @@ export class AdminUsers {
 
   /**
    * Crypto-shred. The deletion commits first (with the last-admin check inside it) and is
-   * recorded as pending; only then are the account's sessions closed and its keychain entry and
-   * vault files destroyed. A crash or a keychain failure after the commit leaves the pending
+   * recorded as pending; only then are the account's sessions closed and its vault files and
+   * keychain entry destroyed. A crash or a keychain failure after the commit leaves the pending
    * record, and the start-up sweep finishes the job; a refused deletion destroys nothing.
    */
   async deleteUser(admin: Session, userId: string): Promise<void> {
@@ -153,8 +153,8 @@ export class AdminUsers {
   }
 
   private async shred(userId: string): Promise<void> {
-    await this.core.keys.forgetDevice(userId);
     this.core.removeVaultFiles(userId);
+    await this.core.keys.forgetDevice(userId);
     this.core.catalog.vaultDeletions.remove(userId);
     this.core.catalog.checkpoint();
   }
