@@ -84,6 +84,8 @@ export class TwoAdmins {
   private async invite(person: Person): Promise<void> {
     const { code } = await this.accounts.createInvite(this.fixer(), { username: person.username, displayName: person.displayName, role: 'admin' });
     const { session } = await this.accounts.redeemInvite({ username: person.username, code, password: person.password });
+    // A session of the deleted account (removed from another process) holds a vault that is gone.
+    this.held.get(person.username)?.close();
     this.held.set(person.username, session);
   }
 }
