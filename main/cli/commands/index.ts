@@ -2,10 +2,11 @@ import { audit } from './audit';
 import type { Command } from './command';
 import { invite } from './invite';
 import { disable, enable, remove, unlock } from './manage';
+import { policy } from './policy';
 import { setup } from './setup';
 import { users } from './users';
 
-export const COMMANDS: readonly Command[] = [setup, invite, users, disable, enable, unlock, remove, audit];
+export const COMMANDS: readonly Command[] = [setup, invite, users, disable, enable, unlock, remove, audit, policy];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
