@@ -107,7 +107,7 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     ]);
     await lockAfter.selectOption('10');
     await ada.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(ada.getByRole('status').filter({ hasText: 'Saved.' }).first()).toBeVisible();
+    await expect(ada.getByRole('status').filter({ hasText: 'Lock time updated.' })).toBeVisible();
     await expect(lockAfter).toHaveValue('10');
     await ada.getByRole('textbox', { name: 'Notes' }).fill(ADA_MARKER);
     await ada.getByRole('button', { name: 'Save notes' }).click();

@@ -90,7 +90,7 @@ export function AutoLockCard() {
         <ErrorAlert error={error} />
         <div className="actions">
           <span className="status-text" role="status">
-            {saved ? 'Saved.' : ''}
+            {saved ? 'Lock time updated.' : ''}
           </span>
           <BusyButton busy={busy} busyLabel="Saving…" disabled={view === null}>
             Save
