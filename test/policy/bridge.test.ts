@@ -95,6 +95,10 @@ describe('idle time: the machine ceiling over a person’s own choice', () => {
   test('a stricter personal time is kept and locks that window sooner', async () => {
     expect((await call(bobConn, 'settings.idleLock.set', { minutes: 5 })).ok).toBe(true);
     expect((await call(bobConn, 'settings.idleLock.get', {})).value).toMatchObject({ minutes: 5, chosen: 5 });
+    // Back to the machine's time, and to 5 again: null clears the choice.
+    expect((await call(bobConn, 'settings.idleLock.set', { minutes: null })).ok).toBe(true);
+    expect((await call(bobConn, 'settings.idleLock.get', {})).value).toMatchObject({ minutes: 10, chosen: null });
+    expect((await call(bobConn, 'settings.idleLock.set', { minutes: 5 })).ok).toBe(true);
     await call(adminConn, 'session.activity', {});
     await call(bobConn, 'session.activity', {});
     const start = Date.now();

@@ -8,7 +8,7 @@
  */
 import type { Session } from '../accounts/session';
 import { CubbyError } from '../errors';
-import { getSetting, setSetting } from '../vault/settings';
+import { deleteSetting, getSetting, setSetting } from '../vault/settings';
 import { policyForbids } from './enforce';
 
 export const IDLE_SETTING_KEY = 'lock.idleMinutes';
@@ -54,7 +54,7 @@ export function idlePreference(session: Session, machineSeconds: number): IdlePr
 /** Store a person's choice (null: use the machine's time). Longer than the ceiling: POLICY_FORBIDS. */
 export function setIdleMinutes(session: Session, minutes: number | null, machineSeconds: number): void {
   if (minutes === null) {
-    setSetting(session, IDLE_SETTING_KEY, '');
+    deleteSetting(session, IDLE_SETTING_KEY);
     return;
   }
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > IDLE_MINUTES_MAX) {
