@@ -2,6 +2,10 @@ import { Accounts } from './core/accounts/accounts';
 import type { AccountPolicy } from './core/accounts/policy';
 import { SecretClipboard, type Clipboard } from './core/clipboard/secretClipboard';
 import type { Keychain } from './core/keys/keychain';
+import { applyMachinePolicy } from './core/policy/apply';
+import { machinePolicySource, type EffectivePolicy } from './core/policy/effective';
+import type { MachinePolicySource } from './core/policy/source';
+import { idleTimeoutFrom } from './ipc/autoLock';
 import { handlers } from './ipc/handlers';
 import { Router, type RouterLog } from './ipc/router';
 
@@ -9,6 +13,16 @@ export interface CubbyOptions {
   dataDir: string;
   keychain: Keychain;
   policy?: Partial<AccountPolicy>;
+  /**
+   * Where the machine policy is read. Default: this platform's own place (with CUBBY_POLICY_FILE
+   * honoured outside a packaged build); tests pass a file of their own or NO_POLICY_SOURCE.
+   */
+  machinePolicy?: MachinePolicySource;
+  /**
+   * Development and tests only (CUBBY_IDLE_LOCK_SECONDS): the machine's idle-lock time in
+   * seconds, 0 for off, instead of the policy's. The Electron shell passes it only when unpackaged.
+   */
+  idleLockSecondsOverride?: string;
   now?: () => number;
   log?: RouterLog;
   /** The OS clipboard, where main copies secrets itself (the Electron app). */
@@ -18,19 +32,32 @@ export interface CubbyOptions {
 export interface Cubby {
   accounts: Accounts;
   router: Router;
+  /** The machine policy in force and where each value came from. */
+  policy: EffectivePolicy;
+  /** The machine's idle-lock time in seconds (0: off): the policy's ceiling unless overridden in development. */
+  idleLockSeconds: number;
   close(): void;
 }
 
+const stderrLog: RouterLog = { error: (m) => console.error(m) };
+
 /** The whole of main minus any transport: what the Electron shell, the browser host and tests start. */
 export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
-  const accounts = await Accounts.open(opts);
+  // The machine policy comes first: an invalid one stops everything (POLICY_INVALID).
+  const { policy, accountPolicy } = applyMachinePolicy(opts.machinePolicy ?? machinePolicySource(), opts.log ?? stderrLog, opts.policy);
+  const accounts = await Accounts.open({ ...opts, policy: accountPolicy });
+  const idleLockSeconds = idleTimeoutFrom(opts.idleLockSecondsOverride, policy.values.maxIdleMinutes * 60);
   const router = new Router(accounts, handlers, {
     log: opts.log,
     clipboard: opts.clipboard && new SecretClipboard(opts.clipboard),
+    policy,
+    idleLockSeconds,
   });
   return {
     accounts,
     router,
+    policy,
+    idleLockSeconds,
     close() {
       router.lockAll('closed');
       accounts.close();

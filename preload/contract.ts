@@ -66,6 +66,32 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** One machine-policy value and whether the organization set it (the UI then says so beside the control). */
+const PolicyValue = <T extends z.ZodType>(value: T) => z.object({ value, setByOrganization: z.boolean() });
+export const PolicyView = z.object({
+  minPasswordLength: PolicyValue(z.number().int()),
+  maxIdleMinutes: PolicyValue(z.number().int()),
+  allowedProviderKinds: PolicyValue(z.array(z.string())),
+  allowedProviderBaseUrls: PolicyValue(z.array(z.string()).nullable()),
+  allowOwnProviders: PolicyValue(z.boolean()),
+  allowOwnToolServers: PolicyValue(z.boolean()),
+  allowWorkflowsWhileLocked: PolicyValue(z.boolean()),
+  allowSync: PolicyValue(z.boolean()),
+  updateMode: PolicyValue(z.string()),
+});
+export type PolicyView = z.infer<typeof PolicyView>;
+
+export const IdleLockView = z.object({
+  /** The time in force for this person, in minutes (0: no idle lock on this machine). */
+  minutes: z.number().int().nonnegative(),
+  /** What the person chose, or null for the machine's time. */
+  chosen: z.number().int().positive().nullable(),
+  /** The longest time allowed here; null: no limit. */
+  maxMinutes: z.number().int().nonnegative().nullable(),
+  setByOrganization: z.boolean(),
+});
+export type IdleLockView = z.infer<typeof IdleLockView>;
+
 const SettingKey = z.string().min(1).max(128).regex(/^[a-zA-Z0-9._-]+$/);
 
 type Access = 'public' | 'session' | 'admin';
@@ -87,6 +113,8 @@ export const channels = {
     }),
     'public',
   ),
+  /** The machine policy as far as the UI needs it (before sign-in too: password rules). */
+  'policy.get': channel(Empty, PolicyView, 'public'),
   'auth.setup': channel(z.strictObject({ username: Username, displayName: DisplayName, password: Password }), NewVault, 'public'),
   'auth.login': channel(z.strictObject({ username: Username, password: Password }), SessionInfo, 'public'),
   'auth.redeemInvite': channel(
@@ -112,6 +140,10 @@ export const channels = {
   'settings.list': channel(Empty, z.record(z.string(), z.string()), 'session'),
   'settings.get': channel(z.strictObject({ key: SettingKey }), z.object({ value: z.string().nullable() }), 'session'),
   'settings.set': channel(z.strictObject({ key: SettingKey, value: z.string().max(65536) }), Empty, 'session'),
+  /** This person's idle-lock time, under the machine's ceiling. */
+  'settings.idleLock.get': channel(Empty, IdleLockView, 'session'),
+  /** Longer than the machine allows: POLICY_FORBIDS. null: the machine's time. */
+  'settings.idleLock.set': channel(z.strictObject({ minutes: z.number().int().min(1).max(1440).nullable() }), Empty, 'session'),
 
   // Admin (role checked against the catalog on every call).
   'admin.users.list': channel(Empty, z.array(UserSummary), 'admin'),

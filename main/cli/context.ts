@@ -4,6 +4,9 @@ import type { Session } from '../core/accounts/session';
 import { CubbyError, notFound } from '../core/errors';
 import { KeytarKeychain } from '../core/keys/keychain';
 import { dataPaths } from '../core/paths';
+import { applyMachinePolicy } from '../core/policy/apply';
+import { machinePolicySource } from '../core/policy/effective';
+import { notice } from './output';
 import type { Prompter } from './prompt';
 
 export interface CliContext {
@@ -11,9 +14,13 @@ export interface CliContext {
   readonly prompt: Prompter;
 }
 
-/** The same core the app uses, with the real OS keychain (CUBBY_KEYCHAIN_SERVICE lets tests use their own entries). */
+/**
+ * The same core the app uses, with the real OS keychain (CUBBY_KEYCHAIN_SERVICE lets tests use
+ * their own entries), under the same machine policy (floors for passwords and Argon2id).
+ */
 export function openAccounts(ctx: CliContext): Promise<Accounts> {
-  return Accounts.open({ dataDir: ctx.dataDir, keychain: new KeytarKeychain(process.env.CUBBY_KEYCHAIN_SERVICE) });
+  const { accountPolicy } = applyMachinePolicy(machinePolicySource(), { error: notice });
+  return Accounts.open({ dataDir: ctx.dataDir, keychain: new KeytarKeychain(process.env.CUBBY_KEYCHAIN_SERVICE), policy: accountPolicy });
 }
 
 /** Everything but `setup` needs an existing install; never create one as a side effect. */

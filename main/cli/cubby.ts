@@ -22,14 +22,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = findCommand(name);
   if (!command) throw new UsageError(`Unknown command '${name}'. Run 'cubby --help' for the list.`);
+  const sub = command.subcommands && rest[0] && !rest[0].startsWith('-') ? rest.shift() : undefined;
   const values = parseCommandArgs(rest, command.options);
   if (values.help) {
     process.stdout.write(commandHelp(command) + '\n');
     return 0;
   }
+  if (command.subcommands && (sub === undefined || !command.subcommands.includes(sub))) {
+    throw new UsageError(`Usage: ${command.usage}`);
+  }
   const prompt = stdioPrompter();
   try {
-    await command.run(values, { dataDir: dataDirOf(values), prompt });
+    await command.run({ ...values, subcommand: sub }, { dataDir: command.usesDataDir === false ? '' : dataDirOf(values), prompt });
   } finally {
     prompt.close();
   }

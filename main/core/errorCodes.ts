@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'LOCKED',
   'VALIDATION',
   'NOT_SUPPORTED',
+  /** A machine policy set by the organization forbids this. */
+  'POLICY_FORBIDS',
+  /** The organization's machine policy cannot be read as one; Cubby will not run looser than meant. */
+  'POLICY_INVALID',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

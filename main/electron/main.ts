@@ -7,7 +7,7 @@ import { app, clipboard, dialog } from 'electron';
 import { startCubby, type Cubby } from '../app';
 import { isCubbyError } from '../core/errors';
 import { KEYCHAIN_SERVICE, KeytarKeychain } from '../core/keys/keychain';
-import { idleTimeoutFrom } from '../ipc/autoLock';
+import { machinePolicySource } from '../core/policy/effective';
 import { hardenAllWebContents } from './hardening';
 import { installBridge } from './ipc';
 import { shellPaths } from './paths';
@@ -47,17 +47,19 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
-      // A packaged build ignores these two overrides: its keychain entries and idle timeout are
-      // fixed. (CUBBY_DATA_DIR is honoured everywhere: IT may place the data on another disk.)
-      // Tests in a checkout use their own keychain service and a short timeout.
+      // A packaged build ignores these three overrides: its keychain entries, idle timeout and
+      // policy place are fixed. (CUBBY_DATA_DIR is honoured everywhere: IT may place the data on
+      // another disk.) Tests in a checkout use their own keychain service, timeout and policy file.
       const dev = !app.isPackaged;
       const service = (dev && process.env.CUBBY_KEYCHAIN_SERVICE) || KEYCHAIN_SERVICE;
-      const idleSeconds = idleTimeoutFrom(dev ? process.env.CUBBY_IDLE_LOCK_SECONDS : undefined);
       cubby = await startCubby({
         dataDir: dataDirOverride || app.getPath('userData'),
         keychain: new KeytarKeychain(service),
         clipboard,
+        machinePolicy: machinePolicySource(dev),
+        idleLockSecondsOverride: dev ? process.env.CUBBY_IDLE_LOCK_SECONDS : undefined,
       });
+      const idleSeconds = cubby.idleLockSeconds;
       windows = new WindowManager(cubby.router, shellPaths(import.meta.url));
       installBridge(cubby.router, windows);
       installAutoLock(cubby.router, idleSeconds);

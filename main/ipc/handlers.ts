@@ -2,7 +2,10 @@ import type { ChannelName, ChannelOutput, Channels, SessionInfo } from '../../pr
 import type { z } from 'zod';
 import type { Session } from '../core/accounts/session';
 import { CubbyError, notFound } from '../core/errors';
-import { getSetting, listSettings, setSetting } from '../core/vault/settings';
+import { setByOrganization } from '../core/policy/effective';
+import { idlePreference, setIdleMinutes, setSettingChecked } from '../core/policy/idle';
+import type { PolicyKey } from '../core/policy/schema';
+import { getSetting, listSettings } from '../core/vault/settings';
 import { sessionInfo as info, type HandlerContext } from './router';
 
 type Handler<C extends ChannelName> = (
@@ -23,8 +26,24 @@ function signedIn(ctx: HandlerContext, session: Session): SessionInfo {
   return info(ctx.accounts, session);
 }
 
+function shown<K extends PolicyKey>(ctx: HandlerContext, key: K) {
+  return { value: ctx.policy.values[key], setByOrganization: setByOrganization(ctx.policy, key) };
+}
+
 /** One handler per contract channel. */
 export const handlers: Handlers = {
+  'policy.get': (_input, ctx) => ({
+    minPasswordLength: { value: ctx.accounts.policy.minPasswordLength, setByOrganization: setByOrganization(ctx.policy, 'minPasswordLength') },
+    maxIdleMinutes: shown(ctx, 'maxIdleMinutes'),
+    allowedProviderKinds: shown(ctx, 'allowedProviderKinds'),
+    allowedProviderBaseUrls: shown(ctx, 'allowedProviderBaseUrls'),
+    allowOwnProviders: shown(ctx, 'allowOwnProviders'),
+    allowOwnToolServers: shown(ctx, 'allowOwnToolServers'),
+    allowWorkflowsWhileLocked: shown(ctx, 'allowWorkflowsWhileLocked'),
+    allowSync: shown(ctx, 'allowSync'),
+    updateMode: shown(ctx, 'updateMode'),
+  }),
+
   'app.status': (_input, ctx) => ({
     setUp: ctx.accounts.isSetUp(),
     users: ctx.accounts.loginUsers(),
@@ -71,7 +90,20 @@ export const handlers: Handlers = {
   'settings.list': (_input, ctx) => listSettings(own(ctx)),
   'settings.get': (input, ctx) => ({ value: getSetting(own(ctx), input.key) ?? null }),
   'settings.set': (input, ctx) => {
-    setSetting(own(ctx), input.key, input.value);
+    setSettingChecked(own(ctx), input.key, input.value, ctx.idleLockSeconds);
+    return {};
+  },
+  'settings.idleLock.get': (_input, ctx) => {
+    const pref = idlePreference(own(ctx), ctx.idleLockSeconds);
+    return {
+      minutes: pref.minutes,
+      chosen: pref.chosen,
+      maxMinutes: ctx.idleLockSeconds > 0 ? pref.maxMinutes : null,
+      setByOrganization: setByOrganization(ctx.policy, 'maxIdleMinutes'),
+    };
+  },
+  'settings.idleLock.set': (input, ctx) => {
+    setIdleMinutes(own(ctx), input.minutes, ctx.idleLockSeconds);
     return {};
   },
 

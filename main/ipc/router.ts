@@ -17,6 +17,9 @@ import type { Accounts } from '../core/accounts/accounts';
 import type { Session } from '../core/accounts/session';
 import type { SecretClipboard } from '../core/clipboard/secretClipboard';
 import { CubbyError, isCubbyError } from '../core/errors';
+import { defaultPolicy, type EffectivePolicy } from '../core/policy/effective';
+import { chosenIdleMinutes, personalIdleLimitMs } from '../core/policy/idle';
+import { DEFAULT_IDLE_LOCK_SECONDS } from './autoLock';
 import type { Handlers } from './handlers';
 
 /** One window (Electron) or one WebSocket (browser host). Main binds it to at most one session. */
@@ -43,6 +46,10 @@ export interface HandlerContext {
   readonly accounts: Accounts;
   /** Main's clipboard for secrets; null where the renderer copies itself (the browser host). */
   readonly clipboard: SecretClipboard | null;
+  /** The machine policy in force (main enforces it; the UI only shows it). */
+  readonly policy: EffectivePolicy;
+  /** The machine's idle-lock time in seconds (0: off), the ceiling for a person's own. */
+  readonly idleLockSeconds: number;
   /** The caller's session; non-null for 'session' and 'admin' channels. */
   readonly session: Session | null;
   readonly lockedUser: LoginUser | null;
@@ -90,14 +97,18 @@ export class Router {
 
   private readonly log: RouterLog;
   private readonly clipboard: SecretClipboard | null;
+  private readonly policy: EffectivePolicy;
+  private readonly idleLockSeconds: number;
 
   constructor(
     private readonly accounts: Accounts,
     private readonly handlers: Handlers,
-    opts: { log?: RouterLog; clipboard?: SecretClipboard } = {},
+    opts: { log?: RouterLog; clipboard?: SecretClipboard; policy?: EffectivePolicy; idleLockSeconds?: number } = {},
   ) {
     this.log = opts.log ?? silentLog;
     this.clipboard = opts.clipboard ?? null;
+    this.policy = opts.policy ?? defaultPolicy();
+    this.idleLockSeconds = opts.idleLockSeconds ?? DEFAULT_IDLE_LOCK_SECONDS;
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
   }
 
@@ -144,12 +155,21 @@ export class Router {
   }
 
   /**
-   * Lock each window nobody has used for `maxIdleMs`. Per window, not per machine: on a shared
-   * computer one person working must not keep another person's window open.
+   * Lock each window nobody has used for `maxIdleMs`, or for its person's own shorter time.
+   * Per window, not per machine: on a shared computer one person working must not keep another
+   * person's window open.
    */
   lockIdle(maxIdleMs: number, now = Date.now()): void {
     for (const state of this.connections.values()) {
-      if (state.session && now - state.lastActive >= maxIdleMs) this.closeSession(state, 'idle');
+      if (state.session && now - state.lastActive >= this.idleLimitMs(state.session, maxIdleMs)) this.closeSession(state, 'idle');
+    }
+  }
+
+  private idleLimitMs(session: Session, maxIdleMs: number): number {
+    try {
+      return personalIdleLimitMs(session.isOpen ? chosenIdleMinutes(session) : null, maxIdleMs);
+    } catch {
+      return maxIdleMs; // an unreadable preference must not keep a window open longer
     }
   }
 
@@ -215,6 +235,8 @@ export class Router {
     return {
       accounts: this.accounts,
       clipboard: this.clipboard,
+      policy: this.policy,
+      idleLockSeconds: this.idleLockSeconds,
       session,
       lockedUser: state.lockedUser,
       bind: (next) => this.bind(state, next, lockAllCount),

@@ -44,6 +44,8 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     // The token left the address bar once read.
     expect(new URL(ada.url()).hash).toBe('');
     await expectAccessible(ada, 'setup form');
+    // The machine policy fixes the minimum length: the hint says who set it.
+    await expect(ada.getByText('At least 10 characters (Set by your organization).')).toBeVisible();
     await ada.getByLabel('Username').fill(ADA.username);
     await ada.getByLabel('Display name').fill(ADA.displayName);
     await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
@@ -96,6 +98,17 @@ test('first run, invite, two people at once, lock, backoff, recovery, deletion, 
     await openSection(ada, 'Settings');
     await expect(ada.getByRole('textbox', { name: 'Notes' })).toBeEnabled();
     await expectAccessible(ada, 'settings');
+    // The idle lock: the organization's ceiling is named, and nothing longer is offered.
+    const lockAfter = ada.getByRole('combobox', { name: 'Lock after' });
+    await expect(lockAfter).toBeEnabled();
+    await expect(ada.getByText('At most 30 minutes on this computer (Set by your organization).')).toBeVisible();
+    expect(await lockAfter.locator('option').allTextContents()).toEqual([
+      'This computer’s time (30 minutes)', '1 minute', '2 minutes', '5 minutes', '10 minutes', '15 minutes', '30 minutes',
+    ]);
+    await lockAfter.selectOption('10');
+    await ada.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(ada.getByRole('status').filter({ hasText: 'Lock time updated.' })).toBeVisible();
+    await expect(lockAfter).toHaveValue('10');
     await ada.getByRole('textbox', { name: 'Notes' }).fill(ADA_MARKER);
     await ada.getByRole('button', { name: 'Save notes' }).click();
     await expect(ada.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();

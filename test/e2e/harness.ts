@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { startCubby, type Cubby } from '../../main/app';
 import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
+import type { MachinePolicySource } from '../../main/core/policy/source';
 import { removeDir, tempDataDir, testKeychain } from '../helpers/env';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, VIEWPORT } from './chromium';
 
@@ -26,6 +27,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** What IT set on this pretend machine: the usual password floor, a longer idle ceiling. */
+export const E2E_MACHINE_POLICY: MachinePolicySource = {
+  kind: 'file',
+  location: '/etc/cubby/policy.json',
+  read: () => ({ status: 'found', values: { minPasswordLength: 10, maxIdleMinutes: 30 }, ignored: [] }),
+};
+
 export async function startHarness(): Promise<Harness> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Renderer not built: run npx vite build first.');
   const dataDir = tempDataDir('cubby-e2e-data-');
@@ -33,6 +41,8 @@ export async function startHarness(): Promise<Harness> {
     dataDir,
     keychain: testKeychain(),
     policy: { kdfTargetMs: 0, baseLockMs: 3000, freeFailures: 2 },
+    // An organization's policy, so the screens show (and axe scans) "Set by your organization".
+    machinePolicy: E2E_MACHINE_POLICY,
   });
   const host = await startBrowserHost({ router: cubby.router, rendererDir: RENDERER_DIR });
   const profileDirs: string[] = [];

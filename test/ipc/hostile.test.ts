@@ -21,6 +21,7 @@ const WELL_FORMED_RECOVERY_KEY = newRecoveryKey().text;
 function probe(channel: ChannelName, target: { userId: string; username: string; settingKey: string }): unknown {
   const inputs: Record<ChannelName, unknown> = {
     'app.status': {},
+    'policy.get': {},
     'auth.setup': { username: target.username, displayName: 'X', password: 'a long enough pw' },
     'auth.login': { username: target.username, password: 'not the password at all' },
     'auth.redeemInvite': { username: target.username, code: '1234-5678', password: 'a long enough pw' },
@@ -35,6 +36,8 @@ function probe(channel: ChannelName, target: { userId: string; username: string;
     'settings.list': {},
     'settings.get': { key: target.settingKey },
     'settings.set': { key: `probe.${target.settingKey}`, value: 'x' },
+    'settings.idleLock.get': {},
+    'settings.idleLock.set': { minutes: 5 },
     'admin.users.list': {},
     'admin.invites.create': { username: `${target.username}2`, displayName: 'X', role: 'admin' },
     'admin.users.setDisabled': { userId: target.userId, disabled: true },

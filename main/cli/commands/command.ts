@@ -9,6 +9,10 @@ export interface Command {
   readonly usage: string;
   readonly options: Options;
   run(values: Values, ctx: CliContext): Promise<void>;
+  /** Words that must follow the name (`policy show`); the one given arrives as values.subcommand. */
+  readonly subcommands?: readonly string[];
+  /** False for a command that never opens an install: it needs no data directory. */
+  readonly usesDataDir?: boolean;
 }
 
 export const DATA_DIR_HELP = '  --data-dir <dir>   Cubby data directory (default: $CUBBY_DATA_DIR)';

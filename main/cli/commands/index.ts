@@ -3,10 +3,11 @@ import { breakGlass } from './breakGlass';
 import type { Command } from './command';
 import { invite } from './invite';
 import { disable, enable, remove, unlock } from './manage';
+import { policy } from './policy';
 import { setup } from './setup';
 import { users } from './users';
 
-export const COMMANDS: readonly Command[] = [setup, invite, users, disable, enable, unlock, remove, audit, breakGlass];
+export const COMMANDS: readonly Command[] = [setup, invite, users, disable, enable, unlock, remove, audit, breakGlass, policy];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

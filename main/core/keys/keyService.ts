@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { CubbyError, wrongCredentials } from '../errors';
-import { argon2id, type KdfParams } from './kdf';
+import { argon2id, forNewWrap, type KdfParams } from './kdf';
 import type { Keychain } from './keychain';
 import { invalidRecoveryKey, newRecoveryKey, parseRecoveryKey } from './recoveryKey';
 
@@ -108,7 +108,9 @@ export class KeyService {
     return hkdf(secret, `cubby:recovery:${userId}`, 'cubby recovery key v1');
   }
 
-  private async wrapForPassword(userId: string, dek: Buffer, password: string, kdf: KdfParams) {
+  private async wrapForPassword(userId: string, dek: Buffer, password: string, requested: KdfParams) {
+    // Every new wrap meets the machine policy's floor, whatever default the catalog stored earlier.
+    const kdf = forNewWrap(requested);
     const salt = randomBytes(16);
     const kek = await this.unlockKey(userId, password, salt, kdf);
     try {
@@ -166,7 +168,7 @@ export class KeyService {
 
   /** Spend the same work as a real unlock, so an unknown username takes as long as a wrong password. */
   async burnUnlockTime(password: string, kdf: KdfParams): Promise<void> {
-    (await argon2id(password, randomBytes(16), kdf)).fill(0);
+    (await argon2id(password, randomBytes(16), forNewWrap(kdf))).fill(0);
   }
 
   /** Password change: same DEK, same device secret, new salt and wrap. The caller stores it atomically. */

@@ -13,6 +13,8 @@ export type {
   SessionInfo,
   UserSummary,
   AuditEntry,
+  PolicyView,
+  IdleLockView,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';

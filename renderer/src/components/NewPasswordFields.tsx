@@ -1,4 +1,6 @@
+import { useMinPasswordLength } from '../stores/policyStore';
 import { Field } from './Field';
+import { SetByOrganization } from './SetByOrganization';
 
 /** New password and its confirmation; the caller checks `passwordsMatch` before submitting. */
 export function NewPasswordFields({
@@ -16,6 +18,8 @@ export function NewPasswordFields({
   label?: string;
   autoFocus?: boolean;
 }) {
+  // Main checks the length itself; the hint and minLength only tell the person beforehand.
+  const min = useMinPasswordLength();
   return (
     <>
       <Field
@@ -24,10 +28,15 @@ export function NewPasswordFields({
         autoComplete="new-password"
         autoFocus={autoFocus}
         required
-        minLength={10}
+        minLength={min.value}
         value={password}
         onChange={(e) => onPassword(e.target.value)}
-        hint="At least 10 characters. A few unrelated words make a strong, memorable password."
+        hint={
+          <>
+            At least {min.value} characters{min.setByOrganization ? <SetByOrganization /> : null}. A few unrelated words make a strong, memorable
+            password.
+          </>
+        }
       />
       <Field
         label={`Confirm ${label.toLowerCase()}`}

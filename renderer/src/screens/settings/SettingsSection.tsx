@@ -1,3 +1,4 @@
+import { AutoLockCard } from './AutoLockCard';
 import { ChangePasswordCard } from './ChangePasswordCard';
 import { NotesCard } from './NotesCard';
 import { RecoveryKeyCard } from './RecoveryKeyCard';
@@ -11,6 +12,7 @@ export function SettingsSection() {
       <p className="page-lead">Your account and preferences. Changes here affect only you.</p>
       <div className="stack">
         <NotesCard />
+        <AutoLockCard />
         <ChangePasswordCard />
         <RecoveryKeyCard />
       </div>

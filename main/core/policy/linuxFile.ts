@@ -1,0 +1,105 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import type { MachinePolicySource, PolicyReading } from './source';
+
+export const LINUX_POLICY_FILE = '/etc/cubby/policy.json';
+const MAX_BYTES = 1024 * 1024;
+
+export interface OwnerCheckOptions {
+  /** The administrator's uid; 0 (root) everywhere but in tests of the check itself. */
+  adminUid?: number;
+}
+
+/**
+ * Why `path` could have been written by someone other than the administrator, or null when it
+ * could not: a regular file (not a symbolic link), owned by the administrator, not writable by
+ * group or others, in directories that are the administrator's and that nobody else can change
+ * (a sticky directory such as /tmp qualifies: others cannot rename or replace root's entries).
+ */
+export function untrustedReason(path: string, st: Stats, opts: OwnerCheckOptions = {}): string | null {
+  const admin = opts.adminUid ?? 0;
+  if (st.isSymbolicLink()) return 'it is a symbolic link';
+  if (!st.isFile()) return 'it is not a regular file';
+  if (st.uid !== admin) return 'it is not owned by root';
+  if ((st.mode & 0o022) !== 0) return 'it is writable by group or others';
+  let dir: string;
+  try {
+    dir = realpathSync(dirname(path));
+  } catch {
+    return 'its directory cannot be resolved';
+  }
+  for (;;) {
+    const d = statSync(dir);
+    if (d.uid !== admin) return `a parent directory (${dir}) is not owned by root`;
+    if ((d.mode & 0o022) !== 0 && (d.mode & 0o1000) === 0) return `a parent directory (${dir}) is writable by group or others`;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+function errnoCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * Read a policy file only if the administrator alone could have written it. The file is opened
+ * without following links and checked again through its descriptor, so it cannot be swapped
+ * between the check and the read.
+ */
+export function readAdminOnlyFile(path: string, opts: OwnerCheckOptions = {}): { status: 'absent' } | { status: 'refused'; reason: string } | { status: 'read'; text: string } {
+  let st: Stats;
+  try {
+    st = lstatSync(path);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return { status: 'absent' };
+    return { status: 'refused', reason: 'it cannot be examined' };
+  }
+  const reason = untrustedReason(path, st, opts);
+  if (reason) return { status: 'refused', reason };
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return { status: 'refused', reason: 'it cannot be opened' };
+  }
+  try {
+    const now = fstatSync(fd);
+    if (now.ino !== st.ino || now.dev !== st.dev) return { status: 'refused', reason: 'it changed while being read' };
+    const again = untrustedReason(path, now, opts);
+    if (again) return { status: 'refused', reason: again };
+    if (now.size > MAX_BYTES) return { status: 'refused', reason: 'it is larger than 1 MiB' };
+    const buf = Buffer.alloc(now.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { status: 'read', text: buf.subarray(0, off).toString('utf8') };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The Linux source: /etc/cubby/policy.json (or another path, for tests and development). */
+export function linuxPolicyFile(path = LINUX_POLICY_FILE, opts: OwnerCheckOptions = {}): MachinePolicySource {
+  return {
+    kind: 'file',
+    location: path,
+    read(): PolicyReading {
+      const file = readAdminOnlyFile(path, opts);
+      if (file.status !== 'read') return file;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(file.text);
+      } catch {
+        return { status: 'invalid', reason: 'it is not valid JSON' };
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return { status: 'invalid', reason: 'it is not a JSON object' };
+      }
+      return { status: 'found', values: parsed as Record<string, unknown>, ignored: [] };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { readAdminOnlyFile, type OwnerCheckOptions } from './linuxFile';
+import { POLICY_KEYS } from './schema';
+import type { MachinePolicySource, PolicyReading } from './source';
+
+export const MAC_BUNDLE_ID = 'app.cubby.desktop';
+/** Forced preferences an MDM profile installs for the whole computer (not per OS user). */
+export const MAC_MANAGED_PREFS = `/Library/Managed Preferences/${MAC_BUNDLE_ID}.plist`;
+
+/** Converts a property list file to JSON text; `plutil` on macOS, a fake in tests. */
+export type PlistToJson = (path: string) => string;
+
+export const plutilToJson: PlistToJson = (path) =>
+  execFileSync('/usr/bin/plutil', ['-convert', 'json', '-o', '-', '--', path], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+
+/**
+ * Forced managed preferences. Only the policy keys are read: a profile also carries its own
+ * bookkeeping keys, which are reported as ignored rather than refused.
+ */
+export function macManagedPreferences(
+  path = MAC_MANAGED_PREFS,
+  toJson: PlistToJson = plutilToJson,
+  opts: OwnerCheckOptions = {},
+): MachinePolicySource {
+  return {
+    kind: 'managed-preferences',
+    location: path,
+    read(): PolicyReading {
+      // The managed preferences directory is root's; anything else there was not put by MDM.
+      const file = readAdminOnlyFile(path, opts);
+      if (file.status !== 'read') return file;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(toJson(path));
+      } catch {
+        return { status: 'invalid', reason: 'it cannot be read as a property list of policy values' };
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return { status: 'invalid', reason: 'it is not a dictionary' };
+      }
+      const all = parsed as Record<string, unknown>;
+      const known = new Set<string>(POLICY_KEYS);
+      const values = Object.fromEntries(Object.entries(all).filter(([k]) => known.has(k)));
+      return { status: 'found', values, ignored: Object.keys(all).filter((k) => !known.has(k)) };
+    },
+  };
+}
