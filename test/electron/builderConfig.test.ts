@@ -26,7 +26,7 @@ type Config = Record<string, unknown> & {
   pkg: { installLocation: string; allowAnywhere: boolean; allowCurrentUserHome: boolean; isRelocatable: boolean };
   linux: { target: string[]; executableName: string };
   deb: { afterInstall: string; afterRemove: string; fpm: string[] };
-  rpm: { afterInstall: string; afterRemove: string; fpm: string[] };
+  rpm: { afterInstall: string; afterRemove: string; fpm: string[]; depends: string[] };
 };
 const config = yaml.load(readFileSync(`${root}electron-builder.yml`, 'utf8')) as Config;
 const quiet = { isEnabled: false, add: () => undefined };
@@ -75,19 +75,31 @@ describe('electron-builder.yml', () => {
     expect((config.directories as { output: string }).output).toBe('release');
   });
 
-  it('installs the command-line launchers: /usr/bin/cubby from the deb and rpm, cubby.cmd beside Cubby.exe', () => {
+  it('installs /usr/bin/cubby from the deb and rpm, with our package scripts', () => {
     for (const target of [config.deb, config.rpm]) {
       expect(target.fpm).toEqual(['build/launchers/linux/cubby=/usr/bin/cubby']);
       expect(target.afterInstall).toBe('build/linux/after-install.sh');
       expect(target.afterRemove).toBe('build/linux/after-remove.sh');
     }
     expect(config.linux.executableName).toBe('cubby');
+    expect(config.deb).not.toHaveProperty('depends');
+    // fpm keeps the file's mode: the launcher must be executable in the repository.
+    expect(statSync(`${root}build/launchers/linux/cubby`).mode & 0o777).toBe(0o755);
+  });
+
+  it('makes the deb and rpm depend on libsecret (keytar loads it) and on everything electron-builder would', () => {
+    const { getDefaultDepends } = require(require.resolve('app-builder-lib/out/targets/FpmTarget.js')).default.prototype as {
+      getDefaultDepends(target: string): string[];
+    };
+    expect(getDefaultDepends('deb')).toContain('libsecret-1-0');
+    expect(config.rpm.depends).toEqual([...getDefaultDepends('rpm'), 'libsecret']);
+  });
+
+  it('puts cubby.cmd beside Cubby.exe, a Windows batch file', () => {
     expect(config.win.extraFiles).toEqual([{ from: 'build/launchers/win/cubby.cmd', to: 'cubby.cmd' }]);
-    const launcher = statSync(`${root}build/launchers/linux/cubby`);
-    expect(launcher.mode & 0o777).toBe(0o755);
     const cmd = readFileSync(`${root}build/launchers/win/cubby.cmd`, 'utf8');
     // cmd.exe reads batch files line by line: CRLF endings, the app beside the script, every argument, its exit code.
-    expect(cmd.split('\r\n').slice(0, -1).join('\n')).toBe(cmd.replace(/\r\n/g, '\n').replace(/\n$/, ''));
+    expect(cmd).not.toMatch(/(?<!\r)\n/);
     expect(cmd).toMatch(/^"%~dp0Cubby\.exe" --cli .*%\*\r$/m);
     expect(cmd).toMatch(/^exit \/b %ERRORLEVEL%\r$/m);
   });
