@@ -51,11 +51,12 @@ if [ "$(node_major node)" -lt "$NODE_MAJOR" ]; then
     if [ -w "$NODE_PREFIX" ] || { [ ! -e "$NODE_PREFIX" ] && [ -w "$(dirname "$NODE_PREFIX")" ]; }; then prefix_sudo=""; else prefix_sudo="$SUDO"; fi
     $prefix_sudo npm install --global --prefix "$NODE_PREFIX" --no-audit --no-fund --loglevel=error "$node_package@$NODE_MAJOR"
   fi
-  first_before=$(command -v node || true)
+  # Every later step of this run uses it; a new shell finds it too unless its PATH puts an older node first.
+  found_in_new_shell=$(PATH="$PATH"; command -v node || true)
   export PATH="$NODE_PREFIX/bin:$PATH"
   hash -r
-  if [ -n "$first_before" ] && [ "$first_before" != "$NODE_PREFIX/bin/node" ]; then
-    say "note: your PATH finds $first_before before $NODE_PREFIX/bin; put $NODE_PREFIX/bin first (this run does)"
+  if [ "$found_in_new_shell" != "$NODE_PREFIX/bin/node" ]; then
+    say "note: your PATH finds ${found_in_new_shell:-no node} before $NODE_PREFIX/bin/node; put $NODE_PREFIX/bin first (this run does)"
   fi
 fi
 [ "$(node_major node)" -ge "$NODE_MAJOR" ] || fail "node is still $(node -v) after installing Node $NODE_MAJOR into $NODE_PREFIX"
