@@ -61,7 +61,8 @@ function buildBundles(tmp: string): string {
 function stageApp(tmp: string, dist: string): string {
   const app = join(tmp, 'app');
   mkdirSync(app);
-  for (const f of ['build', 'package.json', 'package-lock.json', 'electron-builder.yml']) cpSync(join(root, f), join(app, f), { recursive: true });
+  // Not electron-builder.yml: the config is passed whole below, and a copy here would be merged in twice.
+  for (const f of ['build', 'package.json', 'package-lock.json']) cpSync(join(root, f), join(app, f), { recursive: true });
   renameSync(dist, join(app, 'dist'));
   // The production dependency tree as npm laid it out (electron-builder asks npm for it too).
   const production = execFileSync('npm', ['ls', '--omit', 'dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })

@@ -175,6 +175,14 @@ describe('the .deb (dpkg-deb around the dir output)', () => {
     expect(listing).not.toMatch(/AppImage|snap/i);
   });
 
+  it('ships the machine-policy templates for IT in resources/policy, as they are in the repo', () => {
+    const listing = dpkg('-c', pkg.deb);
+    for (const file of ['Cubby.admx', 'en-US/Cubby.adml', 'app.cubby.desktop.mobileconfig', 'cubby-policy.schema.json']) {
+      expect(listing).toContain(` ./opt/Cubby/resources/policy/${file}\n`);
+      expect(readFileSync(join(pkg.resources, 'policy', file))).toEqual(readFileSync(join(root, 'build/policy', file)));
+    }
+  });
+
   it('has a desktop entry that starts the window app by its full path', () => {
     const x = join(pkg.tmp, 'deb-x');
     dpkg('-x', pkg.deb, x);
