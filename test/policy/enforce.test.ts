@@ -3,7 +3,7 @@ import { isCubbyError } from '../../main/core/errors';
 import { accountPolicyUnder, kdfFloorOf } from '../../main/core/policy/effective';
 import { baseUrlAllowed, requirePolicy, requireProviderAllowed, type PolicySwitch } from '../../main/core/policy/enforce';
 import { DEFAULT_MACHINE_POLICY, type MachinePolicy } from '../../main/core/policy/schema';
-import { atLeastFloor, forNewWrap, KDF_FLOOR, setNewWrapFloor } from '../../main/core/keys/kdf';
+import { atLeastFloor, KDF_FLOOR, raisedTo } from '../../main/core/keys/kdf';
 
 function code(fn: () => void): string | null {
   try {
@@ -85,21 +85,18 @@ describe('floors applied to the existing knobs', () => {
   test('the machine minimum raises a looser account policy and keeps a stricter one', () => {
     expect(accountPolicyUnder(policy({ minPasswordLength: 14 }), { minPasswordLength: 10 }).minPasswordLength).toBe(14);
     expect(accountPolicyUnder(policy({ minPasswordLength: 14 }), { minPasswordLength: 20 }).minPasswordLength).toBe(20);
-    expect(accountPolicyUnder(policy({}), { kdfTargetMs: 0 })).toEqual({ kdfTargetMs: 0, minPasswordLength: 10 });
+    expect(accountPolicyUnder(policy({}), { kdfTargetMs: 0 })).toEqual({ kdfTargetMs: 0, minPasswordLength: 10, kdfFloor: KDF_FLOOR });
+    expect(accountPolicyUnder(policy({ argon2idIterations: 6 }), {}).kdfFloor).toEqual({ ...KDF_FLOOR, t: 6 });
   });
 
   test('the Argon2id floor raises new wraps only, never below the built-in floor', () => {
-    try {
-      setNewWrapFloor(kdfFloorOf(policy({ argon2idMemoryMiB: 128, argon2idIterations: 5 })));
-      expect(forNewWrap(KDF_FLOOR)).toEqual({ alg: 'argon2id', m: 128 * 1024, t: 5, p: 4 });
-      // A stored default that is already stronger in one dimension keeps it.
-      expect(forNewWrap({ alg: 'argon2id', m: 256 * 1024, t: 3, p: 8 })).toEqual({ alg: 'argon2id', m: 256 * 1024, t: 5, p: 8 });
-      // Unlocking is untouched: the floor for unlocks stays the built-in one.
-      expect(atLeastFloor(KDF_FLOOR)).toEqual(KDF_FLOOR);
-      setNewWrapFloor({ alg: 'argon2id', m: 1, t: 1, p: 1 });
-      expect(forNewWrap({ alg: 'argon2id', m: 1, t: 1, p: 1 })).toEqual(KDF_FLOOR);
-    } finally {
-      setNewWrapFloor(KDF_FLOOR);
-    }
+    const floor = kdfFloorOf(policy({ argon2idMemoryMiB: 128, argon2idIterations: 5 }));
+    expect(raisedTo(KDF_FLOOR, floor)).toEqual({ alg: 'argon2id', m: 128 * 1024, t: 5, p: 4 });
+    // A stored default that is already stronger in one dimension keeps it.
+    expect(raisedTo({ alg: 'argon2id', m: 256 * 1024, t: 3, p: 8 }, floor)).toEqual({ alg: 'argon2id', m: 256 * 1024, t: 5, p: 8 });
+    // Unlocking is untouched: the floor for unlocks stays the built-in one.
+    expect(atLeastFloor(KDF_FLOOR)).toEqual(KDF_FLOOR);
+    // A floor below the built-in one cannot lower it.
+    expect(raisedTo({ alg: 'argon2id', m: 1, t: 1, p: 1 }, { alg: 'argon2id', m: 1, t: 1, p: 1 })).toEqual(KDF_FLOOR);
   });
 });

@@ -60,9 +60,10 @@ export class Accounts {
 
   static async open(opts: AccountsOptions): Promise<Accounts> {
     const paths = dataPaths(opts.dataDir);
-    const keys = new KeyService(opts.keychain);
+    const policy = { ...DEFAULT_POLICY, ...opts.policy };
+    const keys = new KeyService(opts.keychain, policy.kdfFloor);
     const catalog = await Catalog.open(paths, keys);
-    const core = new AccountsCore(paths, catalog, keys, { ...DEFAULT_POLICY, ...opts.policy }, opts.now ?? Date.now);
+    const core = new AccountsCore(paths, catalog, keys, policy, opts.now ?? Date.now);
     const accounts = new Accounts(core);
     await accounts.admin.finishPendingDeletions();
     return accounts;
@@ -85,7 +86,7 @@ export class Accounts {
     checkDisplayName(input.displayName);
     checkPassword(this.core.policy, input.password, input.username);
 
-    const kdf = await calibrateKdf(this.core.policy.kdfTargetMs);
+    const kdf = await calibrateKdf(this.core.policy.kdfTargetMs, this.core.policy.kdfFloor);
     const id = randomUUID();
     const created = await this.keys.createUserKeys(id, input.password, kdf);
     try {

@@ -1,5 +1,6 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { CubbyError } from '../errors';
+import { KDF_FLOOR, type KdfParams } from '../keys/kdf';
 
 export interface AccountPolicy {
   minPasswordLength: number;
@@ -12,6 +13,8 @@ export interface AccountPolicy {
   maxLockMs: number;
   /** Argon2id target per unlock at first-run calibration. */
   kdfTargetMs: number;
+  /** Argon2id floor for new password wraps (KDF_FLOOR, or higher by machine policy). */
+  kdfFloor: KdfParams;
 }
 
 export const DEFAULT_POLICY: AccountPolicy = {
@@ -22,6 +25,7 @@ export const DEFAULT_POLICY: AccountPolicy = {
   baseLockMs: 30_000,
   maxLockMs: 60 * 60_000,
   kdfTargetMs: 500,
+  kdfFloor: KDF_FLOOR,
 };
 
 let common: Set<string> | undefined;

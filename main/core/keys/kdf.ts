@@ -25,26 +25,10 @@ export function atLeastFloor(p: KdfParams): KdfParams {
   };
 }
 
-/**
- * The floor for new password wraps on this machine: KDF_FLOOR, raised by the machine policy.
- * Process-wide on purpose: one computer has one policy. Unlocking keeps each user's stored
- * parameters (argon2id below only applies KDF_FLOOR), so raising it locks nobody out; a
- * password set or changed afterwards gets the new cost.
- */
-let newWrapFloor: KdfParams = KDF_FLOOR;
-
-export function setNewWrapFloor(floor: KdfParams): void {
-  newWrapFloor = atLeastFloor(floor);
-}
-
-/** Parameters for a new password wrap: at least the machine's floor. */
-export function forNewWrap(p: KdfParams): KdfParams {
-  return {
-    alg: 'argon2id',
-    m: Math.max(p.m, newWrapFloor.m),
-    t: Math.max(p.t, newWrapFloor.t),
-    p: Math.max(p.p, newWrapFloor.p),
-  };
+/** p raised to at least `floor` (itself never below KDF_FLOOR), field by field. */
+export function raisedTo(p: KdfParams, floor: KdfParams): KdfParams {
+  const f = atLeastFloor(floor);
+  return { alg: 'argon2id', m: Math.max(p.m, f.m), t: Math.max(p.t, f.t), p: Math.max(p.p, f.p) };
 }
 
 export async function argon2id(password: string, salt: Buffer, params: KdfParams): Promise<Buffer> {
@@ -63,8 +47,8 @@ export async function argon2id(password: string, salt: Buffer, params: KdfParams
  * Raise the cost from the floor until one derivation takes about targetMs on this machine.
  * Time cost grows first (cheap on memory); memory grows once t gets large.
  */
-export async function calibrateKdf(targetMs = 500): Promise<KdfParams> {
-  let params = forNewWrap(KDF_FLOOR);
+export async function calibrateKdf(targetMs = 500, floor: KdfParams = KDF_FLOOR): Promise<KdfParams> {
+  let params = atLeastFloor(floor);
   const salt = Buffer.alloc(16, 7);
   await argon2id('calibration', salt, params); // warm-up: first call allocates
   for (let i = 0; i < 12; i++) {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { CubbyError, wrongCredentials } from '../errors';
-import { argon2id, forNewWrap, type KdfParams } from './kdf';
+import { argon2id, KDF_FLOOR, raisedTo, type KdfParams } from './kdf';
 import type { Keychain } from './keychain';
 import { invalidRecoveryKey, newRecoveryKey, parseRecoveryKey } from './recoveryKey';
 
@@ -81,7 +81,15 @@ export interface UnlockTimings {
 }
 
 export class KeyService {
-  constructor(private readonly keychain: Keychain) {}
+  /**
+   * newWrapFloor: the Argon2id floor for every password wrap made from now on (the machine
+   * policy may raise it). Unlocking keeps each user's stored parameters, so raising it locks
+   * nobody out; a password set or changed afterwards gets the new cost.
+   */
+  constructor(
+    private readonly keychain: Keychain,
+    private readonly newWrapFloor: KdfParams = KDF_FLOOR,
+  ) {}
 
   /** Password + device secret -> unlock key. Both inputs are zeroed here. */
   private async unlockKey(userId: string, password: string, salt: Buffer, kdf: KdfParams, timings?: UnlockTimings) {
@@ -110,7 +118,7 @@ export class KeyService {
 
   private async wrapForPassword(userId: string, dek: Buffer, password: string, requested: KdfParams) {
     // Every new wrap meets the machine policy's floor, whatever default the catalog stored earlier.
-    const kdf = forNewWrap(requested);
+    const kdf = raisedTo(requested, this.newWrapFloor);
     const salt = randomBytes(16);
     const kek = await this.unlockKey(userId, password, salt, kdf);
     try {
@@ -168,7 +176,7 @@ export class KeyService {
 
   /** Spend the same work as a real unlock, so an unknown username takes as long as a wrong password. */
   async burnUnlockTime(password: string, kdf: KdfParams): Promise<void> {
-    (await argon2id(password, randomBytes(16), forNewWrap(kdf))).fill(0);
+    (await argon2id(password, randomBytes(16), raisedTo(kdf, this.newWrapFloor))).fill(0);
   }
 
   /** Password change: same DEK, same device secret, new salt and wrap. The caller stores it atomically. */

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { AccountPolicy } from '../accounts/policy';
 import { CubbyError } from '../errors';
-import type { KdfParams } from '../keys/kdf';
+import { KDF_FLOOR, raisedTo, type KdfParams } from '../keys/kdf';
 import { linuxPolicyFile, LINUX_POLICY_FILE } from './linuxFile';
 import { macManagedPreferences } from './macManagedPrefs';
 import { DEFAULT_MACHINE_POLICY, MachinePolicySchema, POLICY_KEYS, type MachinePolicy, type PolicyKey } from './schema';
@@ -113,7 +113,11 @@ export function machinePolicySource(allowOverride = !isPackagedElectron()): Mach
 
 /** The account policy with the machine's floors applied: a stricter base value is kept. */
 export function accountPolicyUnder(policy: MachinePolicy, base: Partial<AccountPolicy> = {}): Partial<AccountPolicy> {
-  return { ...base, minPasswordLength: Math.max(base.minPasswordLength ?? 0, policy.minPasswordLength) };
+  return {
+    ...base,
+    minPasswordLength: Math.max(base.minPasswordLength ?? 0, policy.minPasswordLength),
+    kdfFloor: raisedTo(base.kdfFloor ?? KDF_FLOOR, kdfFloorOf(policy)),
+  };
 }
 
 /** The Argon2id floor for every new password wrap on this machine. */
