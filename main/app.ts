@@ -1,3 +1,4 @@
+import { startControlServer, type ControlServer } from './control/server';
 import { Accounts } from './core/accounts/accounts';
 import type { AccountPolicy } from './core/accounts/policy';
 import { SecretClipboard, type Clipboard } from './core/clipboard/secretClipboard';
@@ -13,11 +14,15 @@ export interface CubbyOptions {
   log?: RouterLog;
   /** The OS clipboard, where main copies secrets itself (the Electron app). */
   clipboard?: Clipboard;
+  /** Listen for the command line on the control channel (the app and the browser host do). */
+  control?: boolean;
 }
 
 export interface Cubby {
   accounts: Accounts;
   router: Router;
+  /** The command line's channel to this app; null when not asked for or it could not open. */
+  control: ControlServer | null;
   close(): void;
 }
 
@@ -28,10 +33,13 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     log: opts.log,
     clipboard: opts.clipboard && new SecretClipboard(opts.clipboard),
   });
+  const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;
   return {
     accounts,
     router,
+    control,
     close() {
+      control?.close();
       router.lockAll('closed');
       accounts.close();
     },

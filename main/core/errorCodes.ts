@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'LOCKED',
   'VALIDATION',
   'NOT_SUPPORTED',
+  'DATA_DIR_UNUSABLE',
+  'APP_NOT_RESPONDING',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
