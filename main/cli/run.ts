@@ -32,10 +32,21 @@ async function main(argv: string[], host: CliHost): Promise<number> {
   }
   const command = findCommand(name);
   if (!command) throw new UsageError(`Unknown command '${name}'. Run 'cubby --help' for the list.`);
+  let sub: string | undefined;
+  if (command.subcommands && rest[0] !== undefined && !rest[0].startsWith('-')) {
+    sub = rest.shift();
+    if (!command.subcommands.includes(sub!)) {
+      throw new UsageError(`Unknown '${command.name}' command '${sub}': use one of ${command.subcommands.join(', ')}.`);
+    }
+  }
   const values = parseCommandArgs(rest, command.options);
   if (values.help) {
     process.stdout.write(commandHelp(command) + '\n');
     return EXIT.ok;
+  }
+  if (command.subcommands) {
+    if (!sub) throw new UsageError(`'${command.name}' needs one of: ${command.subcommands.join(', ')}.`);
+    values.subcommand = sub;
   }
   const dataDir = dataDirOf(values, host.defaultDataDir);
   const prompt = stdioPrompter();

@@ -8,9 +8,11 @@ export interface Command {
   readonly help: string;
   readonly usage: string;
   readonly options: Options;
+  /** For commands like `groups add`: the first argument, given to run as values.subcommand. */
+  readonly subcommands?: readonly string[];
   run(values: Values, ctx: CliContext): Promise<void>;
 }
 
-export const DATA_DIR_HELP = '  --data-dir <dir>   Cubby data directory (default: $CUBBY_DATA_DIR)';
+export const DATA_DIR_HELP = "  --data-dir <dir>   Cubby data directory (default: $CUBBY_DATA_DIR, else the installed app's own)";
 export const ADMIN_PASSWORD_HELP =
   "The admin's password is asked for on the terminal (hidden), or read as the first line of stdin when stdin is not a terminal.";

@@ -432,6 +432,14 @@ export class Accounts {
     return this.roleOf(session) === 'admin';
   }
 
+  // ---- BEGIN cli branch: catalog access for admin services beside this class (groups.ts) ---
+  /** The catalog and the time, once `admin` is checked to be a signed-in administrator. */
+  adminCatalog(admin: Session): { catalog: Catalog; now: number } {
+    this.requireAdmin(admin);
+    return { catalog: this.catalog, now: this.now() };
+  }
+  // ---- END cli branch ----------------------------------------------------------------------
+
   // ---- internals -------------------------------------------------------------------------
 
   private startSession(user: UserRecord, dek: Buffer): Session {

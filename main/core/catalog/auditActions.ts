@@ -15,5 +15,9 @@ export const AUDIT_ACTIONS = [
   'user_deleted',
   'role_changed',
   'lockout_cleared',
+  'group_created',
+  'group_deleted',
+  'group_member_added',
+  'group_member_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

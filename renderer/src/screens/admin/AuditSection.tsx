@@ -22,6 +22,10 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   user_deleted: 'Account deleted',
   role_changed: 'Role changed',
   lockout_cleared: 'Lockout cleared',
+  group_created: 'Group created',
+  group_deleted: 'Group deleted',
+  group_member_added: 'Added to a group',
+  group_member_removed: 'Removed from a group',
 };
 
 function party(p: AuditEntry['actor']): string {
