@@ -61,7 +61,13 @@ function answers(endpoint: string): Promise<boolean> {
  * another app already serves this data directory: the app still runs, the command line then
  * finds no app to ask (or that other one).
  */
-export async function startControlServer(opts: { dataDir: string; router: Router; log?: ControlLog }): Promise<ControlServer | null> {
+export async function startControlServer(opts: {
+  dataDir: string;
+  router: Router;
+  log?: ControlLog;
+  /** How long a client may take to authenticate and ask (tests shorten it). */
+  handshakeMs?: number;
+}): Promise<ControlServer | null> {
   const log = opts.log ?? { error: () => undefined };
   const paths = controlPaths(opts.dataDir);
   const token = randomBytes(32).toString('base64url');
@@ -110,7 +116,7 @@ export async function startControlServer(opts: { dataDir: string; router: Router
     let clientNonce = '';
     let serverNonce = '';
     let release: (() => void) | null = null;
-    const timer = setTimeout(() => fail('TIMEOUT'), HANDSHAKE_MS);
+    const timer = setTimeout(() => fail('TIMEOUT'), opts.handshakeMs ?? HANDSHAKE_MS);
 
     const reader = new LineReader((line) => {
       if (socket.destroyed || stage === 'done') return;
