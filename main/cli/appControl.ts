@@ -11,6 +11,7 @@ import { connect, type Socket } from 'node:net';
 import {
   controlPaths,
   encode,
+  endpointUsable,
   LineReader,
   parseLine,
   PROTOCOL_VERSION,
@@ -133,6 +134,8 @@ export interface AppClosed {
  */
 export async function withAccountClosedInApp<T>(dataDir: string, userId: string, change: (closed: AppClosed) => Promise<T> | T): Promise<T> {
   const paths = controlPaths(dataDir);
+  // No app can listen there (its path is too long for a socket): there is nobody to ask.
+  if (!endpointUsable(paths)) return change({ appRunning: false, sessions: 0 });
   for (let attempt = 1; ; attempt++) {
     const socket = await open(paths.endpoint);
     if (!socket) return change({ appRunning: false, sessions: 0 });

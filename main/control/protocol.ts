@@ -32,6 +32,17 @@ export interface ControlPaths {
   readonly tokenFile: string;
 }
 
+/**
+ * A Unix socket path must fit in sockaddr_un (104 bytes on macOS, 108 on Linux, with its NUL);
+ * a longer one is silently cut short by the OS, which would put the socket somewhere else.
+ */
+export const MAX_SOCKET_PATH = 100;
+
+/** Whether the endpoint can be used at all (a named pipe always can). */
+export function endpointUsable(paths: ControlPaths): boolean {
+  return paths.endpoint.startsWith('\\\\.\\pipe\\') || Buffer.byteLength(paths.endpoint) <= MAX_SOCKET_PATH;
+}
+
 export function controlPaths(dataDir: string, platform: NodeJS.Platform = process.platform): ControlPaths {
   const dir = join(dataDir, 'control');
   if (platform === 'win32') {

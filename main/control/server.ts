@@ -12,6 +12,7 @@ import {
   ClientMessage,
   controlPaths,
   encode,
+  endpointUsable,
   LineReader,
   parseLine,
   PROTOCOL_VERSION,
@@ -73,6 +74,10 @@ export async function startControlServer(opts: {
   const token = randomBytes(32).toString('base64url');
   const clients = new Set<Socket>();
   let server: Server;
+  if (!endpointUsable(paths)) {
+    log.error('control channel: the data directory path is too long for a local socket; the command line cannot reach this app');
+    return null;
+  }
   try {
     preparePrivateDir(paths.dir);
     if (process.platform !== 'win32') {

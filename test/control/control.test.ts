@@ -93,6 +93,15 @@ describe('the channel on disk', () => {
     expect(statSync(paths.tokenFile).uid).toBe(process.getuid!());
   });
 
+  test('a data directory too deep for a Unix socket: the app does not listen (the OS would cut the path short), the command line goes ahead', async () => {
+    const deep = join(dir, 'd'.repeat(60), 'e'.repeat(60));
+    const logged: string[] = [];
+    expect(await startControlServer({ dataDir: deep, router: cubby.router, log: { error: (m) => logged.push(m) } })).toBeNull();
+    expect(logged.join()).toMatch(/too long/);
+    expect(existsSync(deep)).toBe(false);
+    expect(await withAccountClosedInApp(deep, bobId, (c) => c)).toEqual({ appRunning: false, sessions: 0 });
+  });
+
   test('a second app on the same data directory does not take the channel over', async () => {
     const logged: string[] = [];
     const second = await startControlServer({ dataDir: dir, router: cubby.router, log: { error: (m) => logged.push(m) } });
