@@ -1,3 +1,4 @@
+import { startControlServer, type ControlServer } from './control/server';
 import { Accounts } from './core/accounts/accounts';
 import type { AccountPolicy } from './core/accounts/policy';
 import { SecretClipboard, type Clipboard } from './core/clipboard/secretClipboard';
@@ -27,6 +28,8 @@ export interface CubbyOptions {
   log?: RouterLog;
   /** The OS clipboard, where main copies secrets itself (the Electron app). */
   clipboard?: Clipboard;
+  /** Listen for the command line on the control channel (the app and the browser host do). */
+  control?: boolean;
 }
 
 export interface Cubby {
@@ -36,6 +39,8 @@ export interface Cubby {
   policy: EffectivePolicy;
   /** The machine's idle-lock time in seconds (0: off): the policy's ceiling unless overridden in development. */
   idleLockSeconds: number;
+  /** The command line's channel to this app; null when not asked for or it could not open. */
+  control: ControlServer | null;
   close(): void;
 }
 
@@ -53,12 +58,15 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     policy,
     idleLockSeconds,
   });
+  const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;
   return {
     accounts,
     router,
     policy,
     idleLockSeconds,
+    control,
     close() {
+      control?.close();
       router.lockAll('closed');
       accounts.close();
     },

@@ -15,6 +15,7 @@ const cubby = await startCubby({
   dataDir,
   keychain: new KeytarKeychain(process.env.CUBBY_KEYCHAIN_SERVICE),
   log: { error: (m) => console.error(m) },
+  control: true,
 });
 const host = await startBrowserHost({ router: cubby.router, rendererDir, port });
 console.log(`Cubby (browser host) for ${dataDir}`);

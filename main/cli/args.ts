@@ -58,9 +58,13 @@ export function positiveInt(values: Values, name: string, max: number): number |
   return n;
 }
 
-/** --data-dir wins over CUBBY_DATA_DIR; one of them is required so nobody provisions the wrong install by accident. */
-export function dataDirOf(values: Values): string {
-  const dir = optionalString(values, 'data-dir') ?? process.env.CUBBY_DATA_DIR;
+/**
+ * --data-dir wins over CUBBY_DATA_DIR, which wins over the installed app's own data directory
+ * (its userData folder for the OS account running the command). Outside the installed app
+ * (npm run cubby) there is no default, so nobody provisions the wrong install by accident.
+ */
+export function dataDirOf(values: Values, fallback?: () => string): string {
+  const dir = optionalString(values, 'data-dir') || process.env.CUBBY_DATA_DIR || fallback?.();
   if (!dir) throw new UsageError('No data directory: pass --data-dir <dir> or set CUBBY_DATA_DIR.');
   return resolve(dir);
 }

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'POLICY_FORBIDS',
   /** The organization's machine policy cannot be read as one; Cubby will not run looser than meant. */
   'POLICY_INVALID',
+  'DATA_DIR_UNUSABLE',
+  'APP_NOT_RESPONDING',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

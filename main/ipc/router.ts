@@ -94,6 +94,8 @@ export class Router {
   private readonly connections = new Map<string, ConnectionState>();
   /** Counts lockAll calls: a sign-in that was running when the machine locked must not bind after. */
   private lockAllCount = 0;
+  /** Accounts the command line is changing right now (user id -> holds): no session of theirs may bind. */
+  private readonly held = new Map<string, number>();
 
   private readonly log: RouterLog;
   private readonly clipboard: SecretClipboard | null;
@@ -179,6 +181,42 @@ export class Router {
     for (const state of this.connections.values()) this.closeSession(state, reason);
   }
 
+  /**
+   * Close every open session of one account (the command line is about to disable or delete
+   * it): bound windows lock as on any lock, with reason 'account-changed'. Returns how many closed.
+   */
+  closeSessionsOf(userId: string): number {
+    let closed = 0;
+    for (const state of this.connections.values()) {
+      if (state.session?.isOpen && state.session.user.id === userId) {
+        state.closing = 'account-changed';
+        this.accounts.lock(state.session);
+        state.closing = null;
+        closed++;
+      }
+    }
+    for (const session of this.accounts.openSessions()) {
+      if (session.user.id === userId && session.isOpen) {
+        session.close();
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  /** Until the returned release is called, a sign-in of this account opens nothing here. */
+  holdUser(userId: string): () => void {
+    this.held.set(userId, (this.held.get(userId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(userId) ?? 1) - 1;
+      if (left > 0) this.held.set(userId, left);
+      else this.held.delete(userId);
+    };
+  }
+
   async call(conn: Connection, channelName: unknown, rawInput: unknown): Promise<Result<unknown>> {
     const state = this.connections.get(conn.id);
     if (!state) return { ok: false, error: { code: 'LOCKED', message: 'This window is closed.' } };
@@ -257,6 +295,11 @@ export class Router {
     if (this.lockAllCount !== lockAllCount) {
       this.accounts.lock(session);
       throw new CubbyError('LOCKED', 'Cubby locked while you were signing in. Sign in again.');
+    }
+    // An administrator is disabling or deleting this account from the command line right now.
+    if (this.held.has(session.user.id)) {
+      this.accounts.lock(session);
+      throw new CubbyError('LOCKED', 'An administrator is changing this account right now. Try again in a moment.');
     }
     this.closeSession(state, 'replaced');
     state.session = session;

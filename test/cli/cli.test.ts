@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { UserSummary } from '../../main/core/accounts/accounts';
 import { dataPaths } from '../../main/core/paths';
 import { ADMIN, BOB, filesContaining, openAccounts, removeDir, tempDataDir, testKeychain } from '../helpers/env';
-import { line, runCli, type CliResult } from './run';
+import { buildBundle, line, removeBundle, runCli, type CliResult } from './run';
+
+/**
+ * Every command through the entry the packaged app uses: the bundled main with --cli, as a
+ * plain Node process (runCli's default). The bin launcher and `npm run cubby` (tsx) are
+ * checked at the end.
+ */
+beforeAll(() => void buildBundle(), 60_000);
+afterAll(removeBundle);
 
 const dirs: string[] = [];
 const fresh = () => {
@@ -212,9 +220,11 @@ describe('usage and environment errors', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: cubby ${names[i]} `));
     });
-    const global = await runCli(['--help'], { viaBin: true });
-    expect(global.code, global.stderr).toBe(0);
-    for (const n of names) expect(global.stdout).toMatch(new RegExp(`^  ${n} +\\S`, 'm'));
+    for (const via of ['bin', 'tsx'] as const) {
+      const global = await runCli(['--help'], { via });
+      expect(global.code, global.stderr).toBe(0);
+      for (const n of names) expect(global.stdout).toMatch(new RegExp(`^  ${n} +\\S`, 'm'));
+    }
     expect((await runCli([])).code).toBe(2);
   });
 });

@@ -60,7 +60,7 @@ describe.skipIf(!IS_ROOT)(`cubby policy show (${NOT_ROOT_REASON})`, () => {
     expect(r.stdout).toMatch(/^minPasswordLength\s+10\s+default$/m);
     const bare = await runCli(['policy']);
     expect(bare.code).toBe(2);
-    expect(bare.stderr).toMatch(/^error USAGE: Usage: cubby policy show/m);
+    expect(bare.stderr).toMatch(/^error USAGE: 'policy' needs one of: show\./m);
     expect((await runCli(['policy', '--help'])).stdout).toMatch(/^Usage: cubby policy show/);
   });
 

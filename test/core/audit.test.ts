@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Accounts } from '../../main/core/accounts/accounts';
+import { GroupService } from '../../main/core/accounts/groups';
 import type { AuditEvent } from '../../main/core/catalog/audit';
 import { AUDIT_ACTIONS } from '../../main/core/catalog/auditActions';
 import { editCatalog, openAccounts, removeDir, tempDataDir } from '../helpers/env';
@@ -93,6 +94,16 @@ beforeAll(async () => {
   await accounts.deleteUser(owner, gone.userId);
   performed.push('delete');
 
+  // Groups: the log names the group by id, never by name.
+  const groupName = 'Quokka Wombat Team';
+  secrets.push(groupName);
+  const groups = new GroupService(accounts);
+  const group = groups.create(owner, groupName);
+  groups.addMember(owner, group.id, userId);
+  groups.removeMember(owner, group.id, userId);
+  groups.delete(owner, group.id);
+  performed.push('group created', 'member added', 'member removed', 'group deleted');
+
   // A restore left no active administrator: the break-glass promotes someone who signs in.
   await editCatalog(dir, (catalog) => {
     for (const u of catalog.users.list()) catalog.users.setRole(u.id, 'user', Date.now());
@@ -109,7 +120,7 @@ afterAll(() => {
 });
 
 test('every account action the core offers writes its audit action, and together they are exactly AUDIT_ACTIONS', () => {
-  expect(performed).toHaveLength(16);
+  expect(performed).toHaveLength(20);
   expect(events.length).toBeLessThan(1000); // the query above saw the whole log
   const recorded = [...new Set(events.map((e) => e.action))].sort();
   expect(recorded).toEqual([...AUDIT_ACTIONS].sort());

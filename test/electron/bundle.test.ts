@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
@@ -160,11 +160,32 @@ describe('main bundle', () => {
     const specifiers = new Set<string>();
     for (const m of source().matchAll(/^\s*import\s[^'"]*?from\s*["']([^"']+)["']/gm)) specifiers.add(m[1]!);
     for (const m of source().matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) specifiers.add(m[1]!);
-    for (const m of source().matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) specifiers.add(m[1]!);
+    // (__require is esbuild's name for require in an ESM bundle: how the shell loads Electron.)
+    for (const m of source().matchAll(/(?:\b|__)require\(\s*["']([^"']+)["']\s*\)/g)) specifiers.add(m[1]!);
     expect(specifiers.size).toBeGreaterThan(0);
     const unexpected = [...specifiers].filter((s) => !ALLOWED.has(s) && !s.startsWith('node:'));
     expect(unexpected).toEqual([]);
     expect(specifiers).toContain('electron');
+  });
+
+  it('never imports Electron statically: only the shell require()s it, when it loads', () => {
+    const text = source();
+    expect(text).not.toMatch(/^\s*import\s[^'"]*?from\s*["']electron["']/m);
+    expect(text).not.toMatch(/\bimport\(\s*["']electron["']\s*\)/);
+  });
+
+  it('runs the command line (--cli) under plain Node without ever loading Electron', () => {
+    const guard = join(root, 'dist', 'no-electron-guard.cjs');
+    writeFileSync(
+      guard,
+      "const M = require('node:module'); const load = M._load; M._load = function (r, ...a) { if (r === 'electron') throw new Error('electron was loaded'); return load.call(this, r, ...a); };",
+    );
+    try {
+      const out = execFileSync(process.execPath, ['-r', guard, MAIN, '--ozone-platform=headless', '--cli', '--help'], { cwd: root, encoding: 'utf8' });
+      expect(out).toMatch(/^cubby: manage the accounts/);
+    } finally {
+      rmSync(guard, { force: true });
+    }
   });
 
   it('does not contain the browser host (development and tests only)', () => {

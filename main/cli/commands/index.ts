@@ -1,5 +1,7 @@
 import { audit } from './audit';
 import { breakGlass } from './breakGlass';
+import { groups } from './groups';
+import { importUsers } from './importUsers';
 import type { Command } from './command';
 import { invite } from './invite';
 import { disable, enable, remove, unlock } from './manage';
@@ -7,7 +9,7 @@ import { policy } from './policy';
 import { setup } from './setup';
 import { users } from './users';
 
-export const COMMANDS: readonly Command[] = [setup, invite, users, disable, enable, unlock, remove, audit, breakGlass, policy];
+export const COMMANDS: readonly Command[] = [setup, invite, users, disable, enable, unlock, remove, audit, groups, importUsers, policy, breakGlass];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

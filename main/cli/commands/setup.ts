@@ -1,6 +1,6 @@
 import { CubbyError } from '../../core/errors';
 import { requiredString } from '../args';
-import { openAccounts } from '../context';
+import { checkDataDir, openAccounts } from '../context';
 import { notice, print, printJson } from '../output';
 import { DATA_DIR_HELP, type Command } from './command';
 
@@ -22,6 +22,7 @@ export const setup: Command = {
   async run(values, ctx) {
     const username = requiredString(values, 'username');
     const displayName = requiredString(values, 'display-name');
+    checkDataDir(ctx.dataDir, true);
     const accounts = await openAccounts(ctx);
     try {
       if (accounts.isSetUp()) throw new CubbyError('ALREADY_SET_UP', 'Cubby is already set up in this data directory.');

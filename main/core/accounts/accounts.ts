@@ -297,6 +297,12 @@ export class Accounts {
     return this.core.roleOf(session) === 'admin';
   }
 
+  /** The catalog and the time, once `admin` is checked to be a signed-in administrator (for groups.ts). */
+  adminCatalog(admin: Session): { catalog: Catalog; now: number } {
+    this.core.requireAdmin(admin);
+    return { catalog: this.catalog, now: this.core.now() };
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   private inviteHash(inviteId: string, code: string): Buffer {

@@ -16,5 +16,9 @@ export const AUDIT_ACTIONS = [
   'role_changed',
   'lockout_cleared',
   'admin_break_glass',
+  'group_created',
+  'group_deleted',
+  'group_member_added',
+  'group_member_removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

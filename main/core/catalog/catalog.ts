@@ -6,6 +6,7 @@ import { openEncrypted, type Db } from '../db/sqlcipher';
 import type { KeyService } from '../keys/keyService';
 import { ensureDataDirs, type DataPaths } from '../paths';
 import { AuditLog } from './audit';
+import { Groups } from './groups';
 import { Invites } from './invites';
 import { LoginFailures } from './loginFailures';
 import { CATALOG_MIGRATIONS } from './schema';
@@ -30,6 +31,7 @@ export class Catalog {
   readonly loginFailures: LoginFailures;
   readonly audit: AuditLog;
   readonly vaultDeletions: VaultDeletions;
+  readonly groups: Groups;
 
   private constructor(readonly db: Db) {
     this.users = new Users(db);
@@ -37,6 +39,7 @@ export class Catalog {
     this.invites = new Invites(db);
     this.loginFailures = new LoginFailures(db);
     this.audit = new AuditLog(db);
+    this.groups = new Groups(db);
   }
 
   /** Open the catalog, creating it (and its keychain key) on first run. */

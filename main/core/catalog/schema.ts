@@ -70,4 +70,23 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
         requested_at INTEGER NOT NULL
       );
     `),
+
+  // Groups of accounts (an admin's way to address several people at once; shared-agent grants
+  // build on them). A membership goes with its group or its account.
+  (db) =>
+    db.exec(`
+      CREATE TABLE groups (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE group_members (
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+      );
+      CREATE INDEX group_members_user ON group_members(user_id);
+    `),
 ];

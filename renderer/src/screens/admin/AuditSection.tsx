@@ -23,6 +23,10 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   role_changed: 'Role changed',
   lockout_cleared: 'Lockout cleared',
   admin_break_glass: 'Made administrator (no admin was left)',
+  group_created: 'Group created',
+  group_deleted: 'Group deleted',
+  group_member_added: 'Added to a group',
+  group_member_removed: 'Removed from a group',
 };
 
 function party(p: AuditEntry['actor']): string {

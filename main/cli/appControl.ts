@@ -1,0 +1,162 @@
+/**
+ * The command line's end of the control channel (main/control/protocol.ts): before it disables
+ * or deletes an account, a Cubby app running on the same data directory closes that account's
+ * open sessions (their windows lock) and keeps it from signing in until the change is done. So
+ * the app never holds a vault that is being deleted (no EBUSY on Windows, no file kept alive
+ * on Linux and macOS). No app running, or a socket left by one that crashed: nothing to ask.
+ */
+import { randomBytes } from 'node:crypto';
+import { lstatSync, readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import {
+  controlPaths,
+  encode,
+  endpointUsable,
+  LineReader,
+  parseLine,
+  PROTOCOL_VERSION,
+  proofOf,
+  sameProof,
+  ServerMessage,
+  type ClientMessage,
+} from '../control/protocol';
+import { CubbyError } from '../core/errors';
+
+const ANSWER_MS = 5_000;
+
+function notResponding(why: string): CubbyError {
+  return new CubbyError('APP_NOT_RESPONDING', `Cubby is running on this data directory, but ${why}. Nothing was changed. Quit Cubby and try again.`);
+}
+
+/** The token the running app wrote; on POSIX only if it is this OS account's own private file. */
+function readToken(file: string): string {
+  try {
+    if (process.platform !== 'win32') {
+      const st = lstatSync(file);
+      if (!st.isFile() || st.uid !== process.getuid!() || (st.mode & 0o077) !== 0) throw new Error('not private');
+    }
+    const token = readFileSync(file, 'utf8').trim();
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new Error('malformed');
+    return token;
+  } catch {
+    throw notResponding('its control token cannot be read by this OS account');
+  }
+}
+
+/** A connection, or null when no app listens (no socket, or one left behind by a crash). */
+function open(endpoint: string): Promise<Socket | null> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(endpoint);
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      socket.on('error', () => undefined); // until the conversation listens
+      resolve(socket);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') resolve(null);
+      else reject(notResponding('its control channel cannot be opened by this OS account'));
+    });
+  });
+}
+
+/** One request/answer conversation over a socket, each answer validated and timed. */
+class Conversation {
+  private readonly answers: ServerMessage[] = [];
+  private waiting: ((m: ServerMessage | null) => void) | null = null;
+  private ended = false;
+
+  constructor(private readonly socket: Socket) {
+    const reader = new LineReader((line) => this.deliver(parseLine(ServerMessage, line)));
+    socket.on('data', (chunk: Buffer) => {
+      if (!reader.push(chunk)) this.end();
+    });
+    socket.on('error', () => this.end());
+    socket.on('close', () => this.end());
+  }
+
+  async ask(message: ClientMessage): Promise<ServerMessage | null> {
+    this.socket.write(encode(message));
+    return this.next();
+  }
+
+  next(): Promise<ServerMessage | null> {
+    const ready = this.answers.shift();
+    if (ready) return Promise.resolve(ready);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting = null;
+        resolve(null);
+      }, ANSWER_MS);
+      this.waiting = (m) => {
+        clearTimeout(timer);
+        this.waiting = null;
+        resolve(m);
+      };
+    });
+  }
+
+  private deliver(m: ServerMessage | null): void {
+    if (m === null) return this.end(); // anything off-protocol: stop listening to it
+    if (this.waiting) this.waiting(m);
+    else this.answers.push(m);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.waiting?.(null);
+    this.socket.destroy();
+  }
+}
+
+/** Hello, check the app's proof, prove ours. Resolves false when the app's proof does not match. */
+async function authenticate(talk: Conversation, token: string): Promise<boolean> {
+  const nonce = randomBytes(32).toString('base64url');
+  const challenge = await talk.ask({ v: PROTOCOL_VERSION, type: 'hello', nonce });
+  if (challenge?.type !== 'challenge') throw notResponding('it did not answer');
+  if (!sameProof(challenge.proof, proofOf(token, 'server', nonce, challenge.nonce))) return false;
+  const ready = await talk.ask({ type: 'auth', proof: proofOf(token, 'client', nonce, challenge.nonce) });
+  if (ready?.type !== 'ready') throw notResponding('it refused the command line');
+  return true;
+}
+
+export interface AppClosed {
+  /** Whether a running app was found and asked. */
+  appRunning: boolean;
+  /** Sessions of the account the app closed. */
+  sessions: number;
+}
+
+/**
+ * Ask a running app to close userId's sessions and hold them closed, run change, then let go.
+ * Throws APP_NOT_RESPONDING (before change runs) when an app is there but cannot be asked.
+ */
+export async function withAccountClosedInApp<T>(dataDir: string, userId: string, change: (closed: AppClosed) => Promise<T> | T): Promise<T> {
+  const paths = controlPaths(dataDir);
+  // No app can listen there (its path is too long for a socket): there is nobody to ask.
+  if (!endpointUsable(paths)) return change({ appRunning: false, sessions: 0 });
+  for (let attempt = 1; ; attempt++) {
+    const socket = await open(paths.endpoint);
+    if (!socket) return change({ appRunning: false, sessions: 0 });
+    const talk = new Conversation(socket);
+    try {
+      const token = readToken(paths.tokenFile);
+      if (!(await authenticate(talk, token))) {
+        // An app that just started may not have written its token yet: one more try.
+        if (attempt < 2) {
+          talk.end();
+          await new Promise((r) => setTimeout(r, 300));
+          continue;
+        }
+        throw notResponding('something other than Cubby answers on its control channel');
+      }
+      const closed = await talk.ask({ type: 'closeUser', userId });
+      if (closed?.type !== 'closed') throw notResponding('it did not close the account');
+      // The connection stays open while the change runs: it holds the account closed in the app.
+      return await change({ appRunning: true, sessions: closed.sessions });
+    } finally {
+      talk.end();
+    }
+  }
+}
