@@ -1,0 +1,61 @@
+import { expect, expectTypeOf, test } from 'vitest';
+import { accountHandlers } from '../../main/ipc/handlers/account';
+import { adminHandlers } from '../../main/ipc/handlers/admin';
+import { appHandlers } from '../../main/ipc/handlers/app';
+import { authHandlers } from '../../main/ipc/handlers/auth';
+import { settingsHandlers } from '../../main/ipc/handlers/settings';
+import { handlers, type Handler, type HandlerCoverageProblems } from '../../main/ipc/handlers';
+import { accountChannels, adminChannels, appChannels, authChannels, CHANNEL_NAMES, settingsChannels } from '../../preload/contract';
+import type { Duplicates, MustBeNone } from '../../preload/contract/shared';
+
+/**
+ * The contract and its handlers are split by area; these tests hold the split together.
+ * The type-level half runs under `npx tsc -p tsconfig.json --noEmit` (vitest does not type-check):
+ * each `@ts-expect-error` fails that run if the broken list below ever compiles.
+ */
+const AREAS = [
+  ['app', appChannels, appHandlers],
+  ['auth', authChannels, authHandlers],
+  ['account', accountChannels, accountHandlers],
+  ['settings', settingsChannels, settingsHandlers],
+  ['admin', adminChannels, adminHandlers],
+] as const;
+
+test("each area's handler file handles exactly that area's channels", () => {
+  for (const [area, contract, areaHandlers] of AREAS) {
+    expect(Object.keys(areaHandlers).sort(), area).toEqual(Object.keys(contract).sort());
+  }
+});
+
+test('the areas together are the whole contract, each channel in one area, each handler the one the router gets', () => {
+  const names = AREAS.flatMap(([, contract]) => Object.keys(contract));
+  expect(names.length).toBe(new Set(names).size);
+  expect(new Set(names)).toEqual(new Set(CHANNEL_NAMES));
+  for (const [, , areaHandlers] of AREAS) {
+    for (const [name, handler] of Object.entries(areaHandlers)) expect(handlers[name as keyof typeof handlers], name).toBe(handler);
+  }
+});
+
+type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
+type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
+type Extra = [typeof appHandlers, typeof authHandlers & { 'auth.impersonate': Handler<'auth.login'> }, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
+type Twice = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, Pick<typeof authHandlers, 'auth.lock'>];
+
+test('a missing, unknown or doubly handled channel is a compile error that names it', () => {
+  expectTypeOf<HandlerCoverageProblems<Real>>().toEqualTypeOf<never>();
+  expectTypeOf<HandlerCoverageProblems<Missing>>().toEqualTypeOf<'auth.login has no handler'>();
+  expectTypeOf<HandlerCoverageProblems<Extra>>().toEqualTypeOf<'auth.impersonate is not a contract channel'>();
+  expectTypeOf<HandlerCoverageProblems<Twice>>().toEqualTypeOf<'auth.lock is handled in two areas'>();
+  expectTypeOf<Duplicates<[typeof authChannels, typeof accountChannels, Pick<typeof authChannels, 'auth.setup'>]>>().toEqualTypeOf<'auth.setup'>();
+});
+
+// What main/ipc/handlers/index.ts and preload/contract/index.ts assert, on broken lists:
+export type RealCompiles = MustBeNone<HandlerCoverageProblems<Real>>;
+// @ts-expect-error: auth.login has no handler
+export type MissingFails = MustBeNone<HandlerCoverageProblems<Missing>>;
+// @ts-expect-error: auth.impersonate is not a channel
+export type ExtraFails = MustBeNone<HandlerCoverageProblems<Extra>>;
+// @ts-expect-error: auth.lock is handled twice
+export type TwiceFails = MustBeNone<HandlerCoverageProblems<Twice>>;
+// @ts-expect-error: a channel declared by two contract areas
+export type ChannelTwiceFails = MustBeNone<Duplicates<[typeof authChannels, typeof settingsChannels, Pick<typeof authChannels, 'auth.lock'>]>>;
