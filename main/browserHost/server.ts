@@ -104,8 +104,9 @@ export async function startBrowserHost(opts: { router: Router; rendererDir: stri
     // Node's HTTP server drops its own socket error handler on upgrade; without one, a reset
     // during the handshake would be an unhandled 'error' and end the process.
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== BRIDGE_PATH || req.headers.origin !== origin || !sameToken(url.searchParams.get(TOKEN_PARAM), token)) {
+    // A request target that is no URL at all (`GET http://[/`) must not throw out of this listener.
+    const url = URL.parse(req.url ?? '/', 'http://127.0.0.1');
+    if (url?.pathname !== BRIDGE_PATH || req.headers.origin !== origin || !sameToken(url.searchParams.get(TOKEN_PARAM), token)) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -144,6 +145,8 @@ export async function startBrowserHost(opts: { router: Router; rendererDir: stri
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
+      // After start-up, a failure to accept (EMFILE, say) is logged by nobody but must end nothing.
+      server.on('error', () => undefined);
       resolve();
     });
   });

@@ -179,6 +179,25 @@ describe('malformed WebSocket frames end one connection, never the host', () => 
     await adaStillServed();
   });
 
+  test('an upgrade request whose target is no URL at all, before any token check', async () => {
+    const { port } = new URL(host.origin);
+    for (const target of ['http://[/', '//[', 'http://a b/']) {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      const closed = new Promise<string>((resolve) => {
+        let answer = '';
+        socket.on('data', (d) => (answer += d.toString('latin1')));
+        socket.once('close', () => resolve(answer));
+      });
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+      expect(await closed).not.toMatch(/^HTTP\/1\.1 101 /);
+    }
+    await adaStillServed();
+  });
+
   test('a connection reset in the middle of the handshake', async () => {
     const { port } = new URL(host.origin);
     for (let i = 0; i < 20; i++) {
