@@ -19,7 +19,7 @@ type Config = Record<string, unknown> & {
   electronFuses: Record<string, boolean>;
   files: string[];
   asarUnpack: string[];
-  win: { target: string[]; extraFiles: Array<{ from: string; to: string }> };
+  win: { target: string[]; files: string[]; asarUnpack: string[]; extraFiles: Array<{ from: string; to: string }> };
   nsis: { perMachine: boolean; oneClick: boolean };
   msi: { perMachine: boolean };
   mac: { target: string[] };
@@ -102,5 +102,17 @@ describe('electron-builder.yml', () => {
     expect(cmd).not.toMatch(/(?<!\r)\n/);
     expect(cmd).toMatch(/^"%~dp0Cubby\.exe" --cli .*%\*\r$/m);
     expect(cmd).toMatch(/^exit \/b %ERRORLEVEL%\r$/m);
+  });
+
+  it('ships on Windows the registry module the machine policy loads there, with its prebuilt binary unpacked', () => {
+    // machinePolicySource() requires native-reg on win32 whether or not a policy is set: without it the app could not start.
+    const source = readFileSync(`${root}main/core/policy/windowsRegistry.ts`, 'utf8');
+    expect(source).toContain("('native-reg')");
+    const dependencies = Object.keys((require(`${root}node_modules/native-reg/package.json`) as { dependencies: object }).dependencies);
+    for (const pkg of ['native-reg', ...dependencies]) expect(config.win.files.some((p) => p.startsWith(`node_modules/${pkg}/`)), pkg).toBe(true);
+    expect(config.win.files).toContain('node_modules/native-reg/prebuilds/win32-${arch}/**');
+    expect(config.win.asarUnpack).toContain('node_modules/native-reg/**');
+    // Linux and macOS builds stay without it.
+    expect(config.files.some((p) => p.includes('native-reg'))).toBe(false);
   });
 });
