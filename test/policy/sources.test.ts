@@ -1,5 +1,7 @@
-import { chmodSync, chownSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { isCubbyError } from '../../main/core/errors';
 import { platformPolicySource, resolvePolicy } from '../../main/core/policy/effective';
@@ -9,6 +11,7 @@ import { DEFAULT_MACHINE_POLICY } from '../../main/core/policy/schema';
 import { REGISTRY_KEY, REGISTRY_LOCATION, windowsRegistryPolicy, type RegistryReader, type RegistryValue } from '../../main/core/policy/windowsRegistry';
 import { IS_ROOT, NOT_ROOT_REASON, OTHER_UID, policyDir, policyFile, recordingLog } from './helpers';
 
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const dirs: string[] = [];
 function dir(): string {
   const d = policyDir();
@@ -115,6 +118,24 @@ describe.skipIf(!IS_ROOT)(`Linux policy file ownership (${NOT_ROOT_REASON})`, ()
       expect(log.lines).toHaveLength(1);
       expect(log.lines[0]).not.toContain('ftp://');
     });
+  });
+
+  test('an administrator’s file this account cannot read, or one over 1 MiB, stops Cubby instead of running on defaults', () => {
+    const d = dir();
+    chmodSync(d, 0o755);
+    const big = policyFile(d, STRICT, 'big.json');
+    writeFileSync(big, JSON.stringify(STRICT) + ' '.repeat(1024 * 1024));
+    expectInvalid(() => resolvePolicy(linuxPolicyFile(big), recordingLog()), 'larger than 1 MiB');
+
+    // Mode 0600 root:root, read by the person's account (here: nobody), as an admin may leave it.
+    const unreadable = policyFile(d, STRICT, 'private.json');
+    chmodSync(unreadable, 0o600);
+    const script = `
+      import { linuxPolicyFile } from ${JSON.stringify(join(REPO, 'main/core/policy/linuxFile.ts'))};
+      console.log(JSON.stringify(linuxPolicyFile(${JSON.stringify(unreadable)}).read()));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, uid: OTHER_UID, gid: OTHER_UID, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ status: 'invalid', reason: expect.stringContaining('cannot be read by this account') });
   });
 
   test('a real escrow public key and a $schema reference are accepted', async () => {

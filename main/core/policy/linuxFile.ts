@@ -29,7 +29,12 @@ export function untrustedReason(path: string, st: Stats, opts: OwnerCheckOptions
     return 'its directory cannot be resolved';
   }
   for (;;) {
-    const d = statSync(dir);
+    let d: Stats;
+    try {
+      d = statSync(dir);
+    } catch {
+      return `a parent directory (${dir}) cannot be examined`;
+    }
     if (d.uid !== admin) return `a parent directory (${dir}) is not owned by root`;
     if ((d.mode & 0o022) !== 0 && (d.mode & 0o1000) === 0) return `a parent directory (${dir}) is writable by group or others`;
     const up = dirname(dir);
@@ -45,9 +50,14 @@ function errnoCode(e: unknown): string | undefined {
 /**
  * Read a policy file only if the administrator alone could have written it. The file is opened
  * without following links and checked again through its descriptor, so it cannot be swapped
- * between the check and the read.
+ * between the check and the read. A file only the administrator could have written but that
+ * cannot be read here (mode 0600, too large) is the administrator's policy all the same:
+ * 'invalid', so Cubby stops rather than run looser than meant.
  */
-export function readAdminOnlyFile(path: string, opts: OwnerCheckOptions = {}): { status: 'absent' } | { status: 'refused'; reason: string } | { status: 'read'; text: string } {
+export function readAdminOnlyFile(
+  path: string,
+  opts: OwnerCheckOptions = {},
+): { status: 'absent' } | { status: 'refused' | 'invalid'; reason: string } | { status: 'read'; text: string } {
   let st: Stats;
   try {
     st = lstatSync(path);
@@ -61,14 +71,14 @@ export function readAdminOnlyFile(path: string, opts: OwnerCheckOptions = {}): {
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch {
-    return { status: 'refused', reason: 'it cannot be opened' };
+    return { status: 'invalid', reason: 'it cannot be read by this account (make it readable by everyone: mode 0644)' };
   }
   try {
     const now = fstatSync(fd);
     if (now.ino !== st.ino || now.dev !== st.dev) return { status: 'refused', reason: 'it changed while being read' };
     const again = untrustedReason(path, now, opts);
     if (again) return { status: 'refused', reason: again };
-    if (now.size > MAX_BYTES) return { status: 'refused', reason: 'it is larger than 1 MiB' };
+    if (now.size > MAX_BYTES) return { status: 'invalid', reason: 'it is larger than 1 MiB' };
     const buf = Buffer.alloc(now.size);
     let off = 0;
     while (off < buf.length) {
