@@ -121,6 +121,7 @@ export async function startControlServer(opts: {
     let clientNonce = '';
     let serverNonce = '';
     let release: (() => void) | null = null;
+    let holdTimer: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => fail('TIMEOUT'), opts.handshakeMs ?? HANDSHAKE_MS);
 
     const reader = new LineReader((line) => {
@@ -144,7 +145,7 @@ export async function startControlServer(opts: {
         // Hold first, then close: a sign-in finishing in between cannot slip through.
         release = opts.router.holdUser(m.userId);
         const sessions = opts.router.closeSessionsOf(m.userId);
-        setTimeout(() => socket.destroy(), HOLD_MS).unref();
+        holdTimer = setTimeout(() => socket.destroy(), HOLD_MS).unref();
         return send({ type: 'closed', sessions });
       }
       return fail(stage === 'auth' ? 'AUTH' : 'BAD_MESSAGE');
@@ -156,6 +157,7 @@ export async function startControlServer(opts: {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       clearTimeout(timer);
+      clearTimeout(holdTimer);
       release?.();
       clients.delete(socket);
     });
@@ -166,12 +168,16 @@ export async function startControlServer(opts: {
     close() {
       server.close();
       for (const socket of clients) socket.destroy();
+      // The token is ours only while the token file holds it: an app that started later on this
+      // directory owns it now. (server.close() has libuv unlink the socket path either way.)
+      let ours = false;
       try {
-        if (readFileSync(paths.tokenFile, 'utf8').trim() === token) rmSync(paths.tokenFile, { force: true });
+        ours = readFileSync(paths.tokenFile, 'utf8').trim() === token;
       } catch {
         // already gone
       }
-      if (process.platform !== 'win32') rmSync(paths.endpoint, { force: true });
+      if (!ours) return;
+      rmSync(paths.tokenFile, { force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -260,5 +260,24 @@ describe('the command line’s client', () => {
     fresh!.close();
     expect(existsSync(stalePaths.endpoint)).toBe(false);
     removeDir(emptyDir);
+  });
+
+  test('an app that closes after another took over the directory leaves the newer app’s token alone', async () => {
+    // Two processes on one directory can only be a development browser host beside the app (the
+    // shell holds a single-instance lock per data directory). libuv unlinks a listening socket's
+    // path when it closes, so the socket file cannot be protected; the token can.
+    const sharedDir = tempDataDir('cubby-control-two-');
+    const sharedPaths = controlPaths(sharedDir);
+    const older = await startControlServer({ dataDir: sharedDir, router: cubby.router });
+    expect(older).not.toBeNull();
+    rmSync(sharedPaths.endpoint);
+    const newer = await startControlServer({ dataDir: sharedDir, router: cubby.router });
+    expect(newer).not.toBeNull();
+    const newerToken = readFileSync(sharedPaths.tokenFile, 'utf8');
+    older!.close();
+    expect(readFileSync(sharedPaths.tokenFile, 'utf8')).toBe(newerToken);
+    newer!.close();
+    expect(existsSync(sharedPaths.tokenFile)).toBe(false);
+    removeDir(sharedDir);
   });
 });
