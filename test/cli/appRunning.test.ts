@@ -83,6 +83,21 @@ afterAll(async () => {
 });
 
 describe.skipIf(process.platform !== 'linux')('with the app running and Bob signed in', () => {
+  test('a removal the last-admin rule refuses never asks the app: the admin’s own window stays open', async () => {
+    const adaWs = await WsClient.connect(host as BrowserHost);
+    expect((await adaWs.call('auth.login', { username: ADMIN.username, password: ADMIN.password })).ok).toBe(true);
+    for (const args of [['disable', '--username', ADMIN.username], ['delete', '--username', ADMIN.username, '--yes']]) {
+      const r = await asAda(args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^error LAST_ADMIN: /);
+      expect(r.stderr).not.toMatch(/closed/);
+    }
+    await settle();
+    expect(adaWs.events.filter((e) => e.event === 'session.locked')).toEqual([]);
+    expect((await adaWs.call('admin.users.list', {})).ok).toBe(true);
+    await adaWs.close();
+  });
+
   test('disable: the app closes Bob first (his window locks, his vault is closed), then the change is committed', async () => {
     expect(appFilesOfBob().length).toBeGreaterThan(0); // the check below can see an open vault
     const r = await asAda(['disable', '--username', BOB.username]);

@@ -29,6 +29,8 @@ function statusCommand(name: 'disable' | 'enable', disabled: boolean): Command {
       await asAdmin(ctx, requiredString(values, 'admin'), async (accounts, admin) => {
         const target = findUser(accounts, admin, username);
         if (!disabled) return accounts.setDisabled(admin, target.id, false);
+        // Refused before the app is asked: a refused change must not lock anyone's window.
+        accounts.checkRemovable(admin, target.id);
         await withAccountClosedInApp(ctx.dataDir, target.id, (closed) => {
           tellClosed(closed, target.username);
           accounts.setDisabled(admin, target.id, true);
@@ -83,6 +85,7 @@ export const remove: Command = {
           throw new CubbyError('VALIDATION', 'The username did not match. Nothing was deleted.');
         }
       }
+      accounts.checkRemovable(admin, target.id);
       await withAccountClosedInApp(ctx.dataDir, target.id, async (closed) => {
         tellClosed(closed, target.username);
         await accounts.deleteUser(admin, target.id);

@@ -277,6 +277,10 @@ export class Accounts {
     return this.admin.deleteUser(admin, userId);
   }
 
+  checkRemovable(admin: Session, userId: string): void {
+    this.admin.checkRemovable(admin, userId);
+  }
+
   promoteWhenNoAdmin(session: Session): void {
     this.admin.promoteWhenNoAdmin(session);
   }

@@ -26,7 +26,9 @@ function lastAdmin(): CubbyError {
  * transaction that removes one (catalog transactions are BEGIN IMMEDIATE, so they hold the
  * write lock across processes too): two removals at once, from two windows or from the app
  * and the command line, cannot both pass. The acting admin is checked again under that lock,
- * after the guard, so a removal that lost the race answers LAST_ADMIN.
+ * after the guard: a removal that lost the race answers LAST_ADMIN while its admin may still
+ * act; one whose own admin the winner removed is refused as that admin is (FORBIDDEN, or
+ * LOCKED by the router).
  */
 export class AdminUsers {
   private readonly changeListeners = new Set<(userId: string) => void>();
@@ -117,6 +119,16 @@ export class AdminUsers {
     // No sign-in can commit from here on (it re-checks the account); close what is open.
     this.core.closeSessionsOf(userId);
     await this.shred(userId);
+  }
+
+  /**
+   * Would removing `userId` leave no active administrator? An early answer for callers that do
+   * something visible first (the command line asks a running app to close the sessions); the
+   * removal's own transaction stays the one that decides.
+   */
+  checkRemovable(admin: Session, userId: string): void {
+    this.core.requireAdmin(admin);
+    this.guardLastAdmin(this.core.targetUser(userId));
   }
 
   /**
