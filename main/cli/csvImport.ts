@@ -37,6 +37,12 @@ function messageOf(e: unknown): string {
 }
 
 /** Parse and check the whole file. Rows come back only when there are no problems at all. */
+/** A cell as it may be printed on a terminal: quoted, control characters escaped, not too long. */
+function shown(cell: string): string {
+  const text = JSON.stringify(cell.length > 64 ? `${cell.slice(0, 64)}…` : cell);
+  return text.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function checkImport(text: string, lookup: ImportLookup): { rows: ImportRow[]; problems: RowProblem[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
@@ -73,11 +79,11 @@ export function checkImport(text: string, lookup: ImportLookup): { rows: ImportR
     try {
       checkUsername(username);
       const key = username.toLowerCase();
-      if (seen.has(key)) bad(`username '${username}' is also on line ${seen.get(key)}`);
-      else if (lookup.accountExists(username)) bad(`an account named '${username}' already exists`);
+      if (seen.has(key)) bad(`username ${shown(username)} is also on line ${seen.get(key)}`);
+      else if (lookup.accountExists(username)) bad(`an account named ${shown(username)} already exists`);
       seen.set(key, seen.get(key) ?? line);
     } catch (e) {
-      bad(`username '${username}': ${messageOf(e)}`);
+      bad(`username ${shown(username)}: ${messageOf(e)}`);
     }
     try {
       checkDisplayName(displayName);
@@ -85,9 +91,9 @@ export function checkImport(text: string, lookup: ImportLookup): { rows: ImportR
     } catch (e) {
       bad(`display name: ${messageOf(e)}`);
     }
-    if (role !== 'user' && role !== 'admin') bad(`role must be user or admin, not '${role}'`);
+    if (role !== 'user' && role !== 'admin') bad(`role must be user or admin, not ${shown(role)}`);
     const groups = [...new Set(groupCell.split(';').map((g) => g.trim()).filter((g) => g.length > 0))];
-    for (const g of groups) if (!lookup.groupExists(g)) bad(`there is no group named '${g}' (create it first: cubby groups create)`);
+    for (const g of groups) if (!lookup.groupExists(g)) bad(`there is no group named ${shown(g)} (create it first: cubby groups create)`);
     if (problems.length === before) rows.push({ line, username, displayName: displayName.trim(), role: role as Role, groups });
   }
   return problems.length > 0 ? { rows: [], problems } : { rows, problems };

@@ -114,7 +114,7 @@ describe('import-users', () => {
         'dave,"Dave\nSmith",user,\n' + // 4-5: a line break inside the display name
         'CAROL,Carol Again,user,\n' + // 6: duplicate of line 2
         'ada,Someone,user,\n' + // 7: exists
-        'erin,Erin,superuser,\n' + // 8: bad role
+        'erin,Erin,\u001b[2J\u001b]0;pwned\u0007,\n' + // 8: bad role, with terminal escape sequences
         'frank,Frank,user,Nobody Group\n' + // 9: unknown group
         'gina,Gina\n' + // 10: too few columns
         '\n' +
@@ -124,10 +124,11 @@ describe('import-users', () => {
     expectError(r, 1, 'VALIDATION');
     const rows = r.stderr.split('\n').filter((l) => l.startsWith('error ROW: '));
     expect(rows.map((l) => /line (\d+):/.exec(l)?.[1])).toEqual(['3', '4', '6', '7', '8', '9', '10']);
-    expect(r.stderr).toMatch(/line 6: username 'CAROL' is also on line 2/);
-    expect(r.stderr).toMatch(/line 7: an account named 'ada' already exists/);
-    expect(r.stderr).toMatch(/line 8: role must be user or admin/);
-    expect(r.stderr).toMatch(/line 9: there is no group named 'Nobody Group'/);
+    expect(r.stderr).toMatch(/line 6: username "CAROL" is also on line 2/);
+    expect(r.stderr).toMatch(/line 7: an account named "ada" already exists/);
+    expect(r.stderr).toContain('line 8: role must be user or admin, not "\\u001b[2J\\u001b]0;pwned\\u0007"');
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/); // no control character reaches the terminal
+    expect(r.stderr).toMatch(/line 9: there is no group named "Nobody Group"/);
     expect(r.stderr).toMatch(/line 10: expected 4 columns, found 2/);
     expect(r.stderr).toMatch(/7 problems in the CSV file\. Nothing was created\.\n$/);
     expect(await usernames()).toEqual(before);

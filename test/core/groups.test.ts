@@ -66,3 +66,19 @@ test('only an open administrator session may touch groups; names stay out of the
     accounts.close();
   }
 });
+
+test('group names compare case-insensitively in every script and Unicode form, not only in ASCII', async () => {
+  const { accounts, admin, groups } = await world();
+  try {
+    const equipe = groups.create(admin, 'Équipe soins');
+    const decomposed = 'E\u0301quipe soins'.toLowerCase(); // "é" typed as e + combining accent
+    for (const same of ['équipe soins', 'ÉQUIPE SOINS', decomposed]) {
+      expect(() => groups.create(admin, same), same).toThrow('A group with that name already exists.');
+    }
+    const greek = groups.create(admin, 'Ομάδα Α');
+    expect(() => groups.create(admin, 'ομάδα α')).toThrow('A group with that name already exists.');
+    expect(groups.list(admin).map((g) => g.id).sort()).toEqual([equipe.id, greek.id].sort());
+  } finally {
+    accounts.close();
+  }
+});

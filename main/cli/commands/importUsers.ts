@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync, fchmodSync } from 'node:fs';
 import { GroupService } from '../../core/accounts/groups';
+import { groupNameKey } from '../../core/catalog/groups';
 import { CubbyError } from '../../core/errors';
 import { requiredString, optionalString, UsageError } from '../args';
 import { asAdmin } from '../context';
@@ -79,11 +80,11 @@ export const importUsers: Command = {
 
     const outcome = await asAdmin(ctx, adminName, async (accounts, admin) => {
       const groupService = new GroupService(accounts);
-      const groups = new Map(groupService.list(admin).map((g) => [g.name.toLowerCase(), g.id]));
+      const groups = new Map(groupService.list(admin).map((g) => [groupNameKey(g.name), g.id]));
       const taken = new Set(accounts.listUsers(admin).map((u) => u.username.toLowerCase()));
       const { rows, problems } = checkImport(text, {
         accountExists: (u) => taken.has(u.toLowerCase()),
-        groupExists: (g) => groups.has(g.toLowerCase()),
+        groupExists: (g) => groups.has(groupNameKey(g)),
       });
       if (problems.length > 0) {
         for (const p of problems) printError('ROW', `line ${p.line}: ${p.message}`);
@@ -100,7 +101,7 @@ export const importUsers: Command = {
           current = row;
           const invite = await accounts.createInvite(admin, { username: row.username, displayName: row.displayName, role: row.role });
           created.push({ username: row.username, code: invite.code, expiresAt: invite.expiresAt, userId: invite.userId });
-          for (const g of row.groups) groupService.addMember(admin, groups.get(g.toLowerCase())!, invite.userId);
+          for (const g of row.groups) groupService.addMember(admin, groups.get(groupNameKey(g))!, invite.userId);
         }
       } catch (e) {
         // Something changed under us (another admin, the disk): take back what this run made.

@@ -14,10 +14,11 @@ import type { Session } from './session';
 export type GroupSummary = GroupRecord;
 
 /** 1 to 64 characters: letters, digits, spaces and . _ - ; starting with a letter or digit. */
-const GROUP_NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u;
+const GROUP_NAME = /^[\p{L}\p{N}][\p{L}\p{M}\p{N} ._-]{0,63}$/u;
 
 export function checkGroupName(name: string): string {
-  const trimmed = name.trim();
+  // NFC: an accent typed as a combining mark is stored and shown like the precomposed letter.
+  const trimmed = name.trim().normalize('NFC');
   if (!GROUP_NAME.test(trimmed)) {
     throw new CubbyError('VALIDATION', 'A group name has 1 to 64 letters, digits, spaces, dots, dashes or underscores, and starts with a letter or digit.');
   }

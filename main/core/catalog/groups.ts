@@ -19,12 +19,17 @@ const fromRow = (r: Row): GroupRecord => ({ id: r.id, name: r.name, createdAt: r
 const SELECT = `SELECT g.id, g.name, g.created_at, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) AS member_count
   FROM groups g`;
 
-/** Groups of accounts and who is in them. Names compare case-insensitively. */
+/** How group names compare: case-insensitively in every script, whatever the Unicode form typed. */
+export function groupNameKey(name: string): string {
+  return name.trim().normalize('NFC').toLowerCase();
+}
+
+/** Groups of accounts and who is in them. Names compare by groupNameKey. */
 export class Groups {
   constructor(private readonly db: Db) {}
 
   list(): GroupRecord[] {
-    return (this.db.prepare(`${SELECT} ORDER BY g.name COLLATE NOCASE`).all() as Row[]).map(fromRow);
+    return (this.db.prepare(`${SELECT} ORDER BY g.name_key`).all() as Row[]).map(fromRow);
   }
 
   byId(id: string): GroupRecord | undefined {
@@ -33,12 +38,12 @@ export class Groups {
   }
 
   byName(name: string): GroupRecord | undefined {
-    const row = this.db.prepare(`${SELECT} WHERE g.name = ? COLLATE NOCASE`).get(name) as Row | undefined;
+    const row = this.db.prepare(`${SELECT} WHERE g.name_key = ?`).get(groupNameKey(name)) as Row | undefined;
     return row && fromRow(row);
   }
 
   insert(g: { id: string; name: string }, now: number): void {
-    this.db.prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)').run(g.id, g.name, now);
+    this.db.prepare('INSERT INTO groups (id, name, name_key, created_at) VALUES (?, ?, ?, ?)').run(g.id, g.name, groupNameKey(g.name), now);
   }
 
   /** Its memberships go with it (ON DELETE CASCADE). */

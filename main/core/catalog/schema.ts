@@ -77,7 +77,9 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
     db.exec(`
       CREATE TABLE groups (
         id         TEXT PRIMARY KEY,
-        name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name       TEXT NOT NULL,
+        -- groupNameKey(name): SQLite's NOCASE folds ASCII only, and 'Équipe' must be 'équipe'.
+        name_key   TEXT NOT NULL UNIQUE,
         created_at INTEGER NOT NULL
       );
 
