@@ -17,6 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NODE_MAJOR=24
+# The exact release tested here: a registry version never changes, and npm checks its tarball's
+# integrity; the package runs no install script (--ignore-scripts makes sure).
+NODE_VERSION=24.21.0
 NODE_PREFIX="${CUBBY_NODE_PREFIX:-/usr/local}"
 say() { echo "setup: $*"; }
 fail() { echo "setup: $*" >&2; exit 1; }
@@ -49,7 +52,7 @@ if [ "$(node_major node)" -lt "$NODE_MAJOR" ]; then
     esac
     say "the machine's node is $(node -v 2>/dev/null || echo missing); installing Node $NODE_MAJOR ($node_package) into $NODE_PREFIX"
     if [ -w "$NODE_PREFIX" ] || { [ ! -e "$NODE_PREFIX" ] && [ -w "$(dirname "$NODE_PREFIX")" ]; }; then prefix_sudo=""; else prefix_sudo="$SUDO"; fi
-    $prefix_sudo npm install --global --prefix "$NODE_PREFIX" --no-audit --no-fund --loglevel=error "$node_package@$NODE_MAJOR"
+    $prefix_sudo npm install --global --prefix "$NODE_PREFIX" --no-audit --no-fund --loglevel=error --ignore-scripts "$node_package@$NODE_VERSION"
   fi
   # Every later step of this run uses it; a new shell finds it too unless its PATH puts an older node first.
   found_in_new_shell=$(PATH="$PATH"; command -v node || true)
