@@ -110,7 +110,12 @@ export class ScreenLockWatch {
   constructor(private readonly isLocked: () => boolean, private readonly onLocked: () => void) {}
 
   check(): void {
-    const locked = this.isLocked();
+    let locked: boolean;
+    try {
+      locked = this.isLocked();
+    } catch {
+      return; // runs on a timer in main: a failing probe must not end the process
+    }
     if (locked && !this.wasLocked) this.onLocked();
     this.wasLocked = locked;
   }
