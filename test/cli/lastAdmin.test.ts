@@ -1,12 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCubby, type Cubby } from '../../main/app';
-import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
-import { ADMIN, BOB, editCatalog, removeDir, TEST_KEYCHAIN_SERVICE, TEST_POLICY, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
+import { ADMIN, BOB, editCatalog, removeDir, TEST_KEYCHAIN_SERVICE, tempDataDir, twoUsers } from '../helpers/env';
+import { startTestHost, type TestHost } from '../helpers/testHost';
 import { P, Q, REMOVE_ACTIONS, removalCall, TwoAdmins, type RemoveAction } from '../helpers/twoAdmins';
 import { WsClient } from '../helpers/wsClient';
 import { line, REPO, runCli } from './run';
@@ -40,32 +37,23 @@ class CliWorker {
 }
 
 describe('the last-admin guard holds between the app and the command line (separate processes)', () => {
-  const dir = tempDataDir();
-  const dataDir = join(dir, 'data');
-  let cubby: Cubby;
-  let host: BrowserHost;
+  let app: TestHost;
   let world: TwoAdmins;
   let patWindow: WsClient;
   let cli: CliWorker;
 
   beforeAll(async () => {
-    const rendererDir = join(dir, 'renderer');
-    mkdirSync(rendererDir);
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Cubby</title>');
-    cubby = await startCubby({ dataDir, keychain: testKeychain(), policy: TEST_POLICY });
-    host = await startBrowserHost({ router: cubby.router, rendererDir });
-    world = new TwoAdmins(cubby.accounts);
+    app = await startTestHost();
+    world = new TwoAdmins(app.cubby.accounts);
     await world.create();
-    patWindow = await WsClient.connect(host);
-    cli = CliWorker.start(dataDir);
+    patWindow = await WsClient.connect(app.host);
+    cli = CliWorker.start(app.dataDir);
   });
 
   afterAll(async () => {
     cli?.stop();
     await patWindow?.close();
-    await host?.close();
-    cubby?.close();
-    removeDir(dir);
+    await app?.close();
   });
 
   // Pat, in the app, removes Quin while IT runs `cubby <disable|delete> --admin quin --username pat`.

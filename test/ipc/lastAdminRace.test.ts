@@ -1,9 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCubby, type Cubby } from '../../main/app';
-import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
-import { removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+import { startTestHost, type TestHost } from '../helpers/testHost';
 import { expectedLoserCode, P, Q, REMOVE_ACTIONS, removalCall, TwoAdmins, type RemoveAction } from '../helpers/twoAdmins';
 import { WsClient } from '../helpers/wsClient';
 
@@ -16,31 +12,23 @@ import { WsClient } from '../helpers/wsClient';
 const TRIALS = 50;
 
 describe('the last-admin guard holds for removals sent at once over the bridge', () => {
-  const dir = tempDataDir();
-  let cubby: Cubby;
-  let host: BrowserHost;
+  let app: TestHost;
   let world: TwoAdmins;
   let removeOther: WsClient;
   let removeSelf: WsClient;
 
   beforeAll(async () => {
-    const rendererDir = join(dir, 'renderer');
-    mkdirSync(rendererDir);
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Cubby</title>');
-    cubby = await startCubby({ dataDir: join(dir, 'data'), keychain: testKeychain(), policy: TEST_POLICY });
-    host = await startBrowserHost({ router: cubby.router, rendererDir });
-    world = new TwoAdmins(cubby.accounts);
+    app = await startTestHost();
+    world = new TwoAdmins(app.cubby.accounts);
     await world.create();
-    removeOther = await WsClient.connect(host);
-    removeSelf = await WsClient.connect(host);
+    removeOther = await WsClient.connect(app.host);
+    removeSelf = await WsClient.connect(app.host);
   });
 
   afterAll(async () => {
     await removeOther?.close();
     await removeSelf?.close();
-    await host?.close();
-    cubby?.close();
-    removeDir(dir);
+    await app?.close();
   });
 
   const pairs = REMOVE_ACTIONS.flatMap((other) => REMOVE_ACTIONS.map((self) => [other, self] as [RemoveAction, RemoveAction]));

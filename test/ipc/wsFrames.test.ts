@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCubby, type Cubby } from '../../main/app';
+import type { Cubby } from '../../main/app';
 import { BRIDGE_PATH } from '../../main/browserHost/protocol';
-import { MAX_FRAME_BYTES, startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
-import { ADMIN, BOB, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+import { MAX_FRAME_BYTES, type BrowserHost } from '../../main/browserHost/server';
+import { ADMIN, BOB } from '../helpers/env';
+import { startTestHost, type TestHost } from '../helpers/testHost';
 import { WsClient } from '../helpers/wsClient';
 
 /**
@@ -124,17 +123,14 @@ class RawConnection {
 }
 
 describe('malformed WebSocket frames end one connection, never the host', () => {
-  const dir = tempDataDir();
+  let app: TestHost;
   let cubby: Cubby;
   let host: BrowserHost;
   let ada: WsClient;
 
   beforeAll(async () => {
-    const rendererDir = join(dir, 'renderer');
-    mkdirSync(rendererDir);
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Cubby</title>');
-    cubby = await startCubby({ dataDir: join(dir, 'data'), keychain: testKeychain(), policy: TEST_POLICY });
-    host = await startBrowserHost({ router: cubby.router, rendererDir });
+    app = await startTestHost();
+    ({ cubby, host } = app);
     ada = await WsClient.connect(host);
     expect((await ada.call('auth.setup', ADMIN)).ok).toBe(true);
     const invite = (await ada.call('admin.invites.create', { username: BOB.username, displayName: BOB.displayName, role: 'user' })).value;
@@ -145,9 +141,7 @@ describe('malformed WebSocket frames end one connection, never the host', () => 
 
   afterAll(async () => {
     await ada?.close();
-    await host?.close();
-    cubby?.close();
-    removeDir(dir);
+    await app?.close();
   });
 
   const bobSessions = () => cubby.accounts.openSessions().filter((s) => s.user.username === BOB.username).length;
