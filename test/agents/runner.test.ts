@@ -133,3 +133,39 @@ test('memory access "read" sends facts but no tool; "off" sends neither', async 
   body = fake.chatRequests().at(-1)!.body;
   expect(JSON.stringify(body.messages)).not.toContain('blue flowerpot');
 });
+
+test('attachments: text files are inlined into the prompt, images sent as image parts; too large refused before anything is written', async () => {
+  const { def } = connectAgent(world.admin, fake);
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex');
+  const r = await runAgent(
+    world.admin,
+    def(),
+    {
+      text: 'look at these',
+      attachments: [
+        { name: 'todo.txt', mime: 'text/plain', bytes: Buffer.from('buy oat milk') },
+        { name: 'p.png', mime: 'image/png', bytes: png },
+      ],
+    },
+    NO_RETRY,
+  );
+  expect(r.status).toBe('complete');
+  const user = fake.chatRequests().at(-1)!.body.messages.find((m: any) => m.role === 'user');
+  const parts = JSON.stringify(user.content);
+  expect(parts).toContain('buy oat milk');
+  expect(parts).toContain('todo.txt');
+  expect(parts).toContain(`data:image/png;base64,${png.toString('base64')}`);
+  expect(getMessage(world.admin, r.userMessageId).attachments.map((a) => a.kind)).toEqual(['text', 'image']);
+
+  const before = listConversations(world.admin).length;
+  const requests = fake.requests.length;
+  const err = await runAgent(
+    world.admin,
+    def(),
+    { text: 'too big', attachments: [{ name: 'huge.log', mime: 'text/plain', bytes: Buffer.alloc(300 * 1024, 0x61) }] },
+    NO_RETRY,
+  ).catch((e) => e);
+  expect(err.code).toBe('ATTACHMENT_TOO_LARGE');
+  expect(listConversations(world.admin).length).toBe(before);
+  expect(fake.requests.length).toBe(requests);
+});
