@@ -3,7 +3,7 @@ import { cancelRun, runAgent } from '../../main/core/agents/runner';
 import { listConversations } from '../../main/core/vault/conversations';
 import { listMemory, createMemory } from '../../main/core/vault/memory';
 import { getMessage, listMessages } from '../../main/core/vault/messages';
-import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
+import { failureScript, reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { removeDir, tempDataDir, twoUsers } from '../helpers/env';
 import { connectAgent, NO_RETRY } from './world';
 
@@ -168,4 +168,46 @@ test('attachments: text files are inlined into the prompt, images sent as image 
   expect(err.code).toBe('ATTACHMENT_TOO_LARGE');
   expect(listConversations(world.admin).length).toBe(before);
   expect(fake.requests.length).toBe(requests);
+});
+
+test('retry answers the last message again; edit-last replaces its text first; later messages are replaced', async () => {
+  const { def } = connectAgent(world.bob, fake);
+  fake.enqueue(failureScript('server', 'openai'));
+  const first = await runAgent(world.bob, def(), { text: 'what is two plus two' }, NO_RETRY);
+  expect(first.status).toBe('error');
+  fake.enqueue(reply('Four.'));
+  const retried = await runAgent(world.bob, def(), { conversationId: first.conversationId, mode: 'retry', text: '' }, NO_RETRY);
+  expect(retried.userMessageId).toBe(first.userMessageId);
+  expect(retried.text).toBe('Four.');
+  let page = listMessages(world.bob, first.conversationId).messages;
+  expect(page.map((m) => [m.role, m.content, m.status])).toEqual([
+    ['user', 'what is two plus two', 'complete'],
+    ['assistant', 'Four.', 'complete'],
+  ]);
+  fake.enqueue(reply('Six.'));
+  await runAgent(world.bob, def(), { conversationId: first.conversationId, mode: 'edit-last', text: 'what is three plus three' }, NO_RETRY);
+  page = listMessages(world.bob, first.conversationId).messages;
+  expect(page.map((m) => m.content)).toEqual(['what is three plus three', 'Six.']);
+  expect(JSON.stringify(fake.chatRequests().at(-1)!.body.messages)).not.toContain('two plus two');
+});
+
+test('a listener that throws (its window closed) does not end the run; the answer is saved', async () => {
+  const { def } = connectAgent(world.bob, fake);
+  fake.enqueue({ kind: 'reply', chunks: Array.from({ length: 30 }, (_, i) => `c${i} `), delayMs: 3 });
+  const r = await runAgent(
+    world.bob,
+    def(),
+    {
+      text: 'hi there',
+      onStart: () => {
+        throw new Error('window gone');
+      },
+      onDelta: () => {
+        throw new Error('window gone');
+      },
+    },
+    NO_RETRY,
+  );
+  expect(r.status).toBe('complete');
+  expect(getMessage(world.bob, r.assistantMessageId).content).toContain('c29');
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { mapProviderError, httpFailure } from './providerErrors';
-import { baseUrlOf, type ProviderRuntime, type ResolvedProvider } from './providers';
+import type { Session } from '../accounts/session';
+import { baseUrlOf, resolveConnection, type ProviderRuntime, type ResolvedProvider } from './providers';
 
 /**
  * Model lists from the provider's models endpoint (the AI SDK has no call for it): OpenAI and
@@ -47,6 +48,11 @@ export async function listModels(p: ResolvedProvider, runtime: ProviderRuntime &
   }
   const models = parsed.data.map((m) => ({ id: m.id, name: m.display_name ?? m.id }));
   return models.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** "Test connection" and the model picker: the models of one of the caller's connections, its key read now. */
+export function listConnectionModels(session: Session, connectionId: string, runtime: ProviderRuntime & { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ModelInfo[]> {
+  return listModels(resolveConnection(session, connectionId), runtime);
 }
 
 /** A local server answering on its default loopback port: offered to the person in one click. */

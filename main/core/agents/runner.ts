@@ -23,6 +23,13 @@ import { languageModel, resolveConnection, type ProviderRuntime, type ResolvedPr
 export interface RunRequest {
   /** Continue this conversation; omitted: start one titled from the first words of `text`. */
   conversationId?: string;
+  /**
+   * 'send' (default): a new message. 'retry': answer the conversation's last message of the
+   * person again (later messages are replaced). 'edit-last': replace the text of that message
+   * with `text`, then answer it again. Both need `conversationId`.
+   */
+  mode?: 'send' | 'retry' | 'edit-last';
+  /** Ignored for 'retry'. */
   text: string;
   attachments?: AttachmentInput[];
   signal?: AbortSignal;
@@ -59,6 +66,7 @@ export interface RunResult extends RunIds {
 }
 
 export const DEFAULT_SAVE_INTERVAL_MS = 500;
+export const MESSAGE_MAX_CHARS = 200_000;
 export const DEFAULT_DELTA_INTERVAL_MS = 16;
 
 /** Runs in progress, per session: what `cancelRun` stops. */
@@ -79,10 +87,31 @@ function resolve(session: Session, def: AgentDefinition): ResolvedProvider {
   return 'connectionId' in def.provider ? resolveConnection(session, def.provider.connectionId) : def.provider;
 }
 
+/** For retry and edit-last: the person's last message, with everything after it removed. */
+function reopenLastTurn(session: Session, conversationId: string, newText: string | null): number {
+  const db = vaultOf(session);
+  const lastUser = db.prepare("SELECT id FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY id DESC LIMIT 1").pluck().get(conversationId) as
+    | number
+    | undefined;
+  if (lastUser === undefined) throw new CubbyError('VALIDATION', 'There is no message to answer again.');
+  const live = db.prepare('SELECT id FROM messages WHERE conversation_id = ? AND id > ?').pluck().all(conversationId, lastUser) as number[];
+  if (live.some((id) => runningMessageIds(session).includes(id))) throw new CubbyError('VALIDATION', 'Stop the answer being written first.');
+  db.prepare('DELETE FROM messages WHERE conversation_id = ? AND id > ?').run(conversationId, lastUser);
+  if (newText !== null) db.prepare('UPDATE messages SET content = ?, updated_at = ? WHERE id = ?').run(newText, Date.now(), lastUser);
+  return lastUser;
+}
+
 /** Save the person's message and the empty answer in one transaction. */
 function beginTurn(session: Session, def: AgentDefinition, req: RunRequest): RunIds {
   const db = vaultOf(session);
   return db.transaction((): RunIds => {
+    if (req.mode === 'retry' || req.mode === 'edit-last') {
+      if (!req.conversationId) throw new CubbyError('VALIDATION', 'Choose the conversation to answer again.');
+      const conversationId = getConversation(session, req.conversationId).id;
+      const userMessageId = reopenLastTurn(session, conversationId, req.mode === 'edit-last' ? req.text : null);
+      const assistantMessageId = appendMessage(session, conversationId, { role: 'assistant', content: '', status: 'streaming', model: def.model });
+      return { conversationId, userMessageId, assistantMessageId };
+    }
     const conversationId = req.conversationId
       ? getConversation(session, req.conversationId).id
       : createConversation(session, {
@@ -97,11 +126,25 @@ function beginTurn(session: Session, def: AgentDefinition, req: RunRequest): Run
   })();
 }
 
+/**
+ * A listener that throws (its window closed mid-answer) must not end the run or, from a timer,
+ * the process: the answer is still saved and can be read later.
+ */
+function quietly(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // nothing to do: the listener's owner is gone
+  }
+}
+
 const count = (n: number | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
 export async function runAgent(session: Session, def: AgentDefinition, req: RunRequest, runtime: RunRuntime = {}): Promise<RunResult> {
   if (!def.model?.trim()) throw new CubbyError('AGENT_INCOMPLETE', 'This agent has no model yet. Choose one in the agent editor.');
-  if (!req.text.trim() && !req.attachments?.length) throw new CubbyError('VALIDATION', 'Write a message first.');
+  if (req.mode !== 'retry' && !req.text.trim() && !req.attachments?.length) throw new CubbyError('VALIDATION', 'Write a message first.');
+  if (req.text.length > MESSAGE_MAX_CHARS) throw new CubbyError('VALIDATION', 'This message is too long. Attach long text as a file instead.');
+  if (req.mode === 'retry' && req.attachments?.length) throw new CubbyError('VALIDATION', 'A retry answers the same message again, with its own attachments.');
   if (req.attachments) validateAttachments(req.attachments); // refuse before anything is written
   const provider = resolve(session, def); // SECRET_MISSING etc. before anything is written
   const model = languageModel(provider, def.model, runtime);
@@ -131,7 +174,7 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
   const saver = setInterval(save, runtime.saveIntervalMs ?? DEFAULT_SAVE_INTERVAL_MS);
   const coalescer = new DeltaCoalescer(
     (d) => {
-      if (!sessionClosed) req.onDelta?.({ ...d, assistantMessageId });
+      if (!sessionClosed) quietly(() => req.onDelta?.({ ...d, assistantMessageId }));
     },
     runtime.deltaIntervalMs ?? DEFAULT_DELTA_INTERVAL_MS,
   );
@@ -142,8 +185,9 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
   let failure: unknown;
 
   try {
-    req.onStart?.(ids);
-    const facts = factsFor(session, def, req.text, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET);
+    quietly(() => req.onStart?.(ids));
+    const question = req.mode === 'retry' ? (vaultOf(session).prepare('SELECT content FROM messages WHERE id = ?').pluck().get(ids.userMessageId) as string) : req.text;
+    const facts = factsFor(session, def, question, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET);
     const tools =
       def.memoryAccess === 'readwrite'
         ? {
