@@ -138,3 +138,11 @@ describe('model lists', () => {
 test('nothing was printed to the console (no provider text in any log)', () => {
   for (const spy of consoleSpies) expect(spy).not.toHaveBeenCalled();
 });
+
+test('a base URL that answers "not found" for everything says to check the address', async () => {
+  const { httpFailure } = await import('../../main/core/agents/providerErrors');
+  const err = httpFailure(404, {}, '<html>Cannot POST /chat/completions</html>');
+  expect(err.code).toBe('PROVIDER_ERROR');
+  expect(err.message).toMatch(/server address/);
+  expect(httpFailure(404, {}, '{"error":{"message":"model \\"llama9\\" not found, try pulling it first"}}').code).toBe('PROVIDER_MODEL_UNKNOWN');
+});

@@ -46,7 +46,10 @@ export function httpFailure(status: number, headers: Record<string, string | und
   const text = body ?? '';
   if (status === 401 || status === 403) return auth();
   if (status === 429) return rateLimited(retryAfterMs(headers));
-  if (status === 404) return /model/i.test(text) ? modelUnknown() : providerError(404);
+  if (status === 404) {
+    if (/model/i.test(text)) return modelUnknown();
+    return new CubbyError('PROVIDER_ERROR', 'The server answered "not found". Check the server address; it usually ends in /v1.');
+  }
   if (status === 400 || status === 413 || status === 422) {
     if (CONTEXT_HINTS.test(text)) return contextTooLong();
     if (/model_not_found|does not exist|unknown model|invalid model|model.*not (found|supported)/i.test(text)) return modelUnknown();
