@@ -28,6 +28,18 @@ export const ERROR_CODES = [
   'POLICY_INVALID',
   'DATA_DIR_UNUSABLE',
   'APP_NOT_RESPONDING',
+  /** Agents and chat (issue 9). */
+  'PROVIDER_AUTH',
+  'PROVIDER_UNREACHABLE',
+  /** Carries retryAfterMs when the provider sent Retry-After. */
+  'PROVIDER_RATE_LIMITED',
+  'PROVIDER_MODEL_UNKNOWN',
+  'PROVIDER_CONTEXT_TOO_LONG',
+  'PROVIDER_ERROR',
+  'ATTACHMENT_TOO_LARGE',
+  'SECRET_MISSING',
+  /** The agent has no provider connection or model yet. */
+  'AGENT_INCOMPLETE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

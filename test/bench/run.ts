@@ -4,6 +4,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import Database from 'better-sqlite3-multiple-ciphers';
+import { benchAgents } from './agents';
 import { benchRouter } from './router';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
@@ -21,5 +22,6 @@ console.log(
 await benchUnlock(10, 500);
 benchStorage();
 await benchRouter();
+await benchAgents();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);

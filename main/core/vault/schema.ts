@@ -1,6 +1,7 @@
 import type { Migration } from '../db/migrations';
+import { agentsSchema } from './agentsSchema';
 
-/** vaults/<userId>.db: one user's content. Later issues append agents, conversations, memory, secrets. */
+/** vaults/<userId>.db: one user's content. Later issues append migrations; never edit one that shipped. */
 export const VAULT_MIGRATIONS: readonly Migration[] = [
   (db) =>
     db.exec(`
@@ -14,4 +15,5 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
         updated_at INTEGER NOT NULL
       );
     `),
+  agentsSchema,
 ];
