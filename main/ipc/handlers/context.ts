@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { Session } from '../../core/accounts/session';
 import { CubbyError } from '../../core/errors';
+import { recoverInterruptedMessages } from '../../core/vault/messages';
 import type { ChannelName, ChannelOutput, Channels, SessionInfo } from '../../../preload/contract';
 import { sessionInfo, type HandlerContext } from '../router';
 
@@ -21,8 +22,13 @@ export function own(ctx: HandlerContext): Session {
   return ctx.session;
 }
 
-/** Bind the caller's window to the session it just opened, and answer what it may know of it. */
+/**
+ * Bind the caller's window to the session it just opened, and answer what it may know of it.
+ * An answer that was streaming when the app last died is marked interrupted now, before the
+ * person can open it (its text is what was saved up to about a second before).
+ */
 export function signedIn(ctx: HandlerContext, session: Session): SessionInfo {
   ctx.bind(session);
+  recoverInterruptedMessages(session);
   return sessionInfo(ctx.accounts, session);
 }
