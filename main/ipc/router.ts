@@ -94,8 +94,6 @@ export class Router {
   private readonly connections = new Map<string, ConnectionState>();
   /** Counts lockAll calls: a sign-in that was running when the machine locked must not bind after. */
   private lockAllCount = 0;
-  /** Accounts the command line is changing right now (user id -> holds): no session of theirs may bind. */
-  private readonly held = new Map<string, number>();
 
   private readonly log: RouterLog;
   private readonly clipboard: SecretClipboard | null;
@@ -204,17 +202,9 @@ export class Router {
     return closed;
   }
 
-  /** Until the returned release is called, a sign-in of this account opens nothing here. */
+  /** Until the returned release is called, a sign-in of this account opens nothing here (see Accounts.holdUser). */
   holdUser(userId: string): () => void {
-    this.held.set(userId, (this.held.get(userId) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (this.held.get(userId) ?? 1) - 1;
-      if (left > 0) this.held.set(userId, left);
-      else this.held.delete(userId);
-    };
+    return this.accounts.holdUser(userId);
   }
 
   async call(conn: Connection, channelName: unknown, rawInput: unknown): Promise<Result<unknown>> {
@@ -295,11 +285,6 @@ export class Router {
     if (this.lockAllCount !== lockAllCount) {
       this.accounts.lock(session);
       throw new CubbyError('LOCKED', 'Cubby locked while you were signing in. Sign in again.');
-    }
-    // An administrator is disabling or deleting this account from the command line right now.
-    if (this.held.has(session.user.id)) {
-      this.accounts.lock(session);
-      throw new CubbyError('LOCKED', 'An administrator is changing this account right now. Try again in a moment.');
     }
     this.closeSession(state, 'replaced');
     state.session = session;

@@ -151,4 +151,23 @@ describe('login', () => {
     await expect(accounts.setup({ ...BOB })).rejects.toMatchObject({ code: 'ALREADY_SET_UP' });
     expect(accounts.loginUsers()).toEqual([{ username: ADMIN.username, displayName: ADMIN.displayName }]);
   });
+
+  test('while the command line holds an account, its sign-ins start no unlock and open no vault', async () => {
+    dir = tempDataDir();
+    const keychain = countingKeychain();
+    const w = await twoUsers(dir, { keychain });
+    accounts = w.accounts;
+    accounts.lock(w.bob);
+    const release = accounts.holdUser(w.bobId);
+    const reads = keychain.reads();
+    await expect(accounts.login(BOB.username, BOB.password)).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(accounts.recover({ username: BOB.username, recoveryKey: w.bobRecovery, newPassword: 'another long passphrase' })).rejects.toMatchObject({
+      code: 'LOCKED',
+    });
+    expect(keychain.reads()).toBe(reads); // no device secret read: no Argon2 ran
+    expect(accounts.openSessions().filter((s) => s.user.id === w.bobId)).toEqual([]);
+    release();
+    release(); // releasing twice is harmless
+    await expect(accounts.login(BOB.username, BOB.password)).resolves.toMatchObject({ user: { username: 'bob' } });
+  });
 });

@@ -128,6 +128,7 @@ export class Accounts {
       await this.keys.burnUnlockTime(password, this.core.kdfDefault());
       throw this.core.failLogin(nameKey, null, wrongCredentials());
     }
+    this.core.requireNotHeld(user.id);
     if (user.status === 'disabled') {
       // The same work and the same answer whether the password is right or wrong: a disabled
       // account must not confirm a password (which may be in use elsewhere).
@@ -220,6 +221,7 @@ export class Accounts {
       throw new CubbyError('INVITE_INVALID', INVITE_INVALID_MESSAGE);
     }
 
+    this.core.requireNotHeld(user.id);
     const created = await this.keys.createUserKeys(user.id, input.password, this.core.kdfDefault());
     try {
       this.catalog.transaction(() => {
@@ -275,6 +277,11 @@ export class Accounts {
 
   deleteUser(admin: Session, userId: string): Promise<void> {
     return this.admin.deleteUser(admin, userId);
+  }
+
+  /** The command line is changing this account: no sign-in of it may start or open its vault until released. */
+  holdUser(userId: string): () => void {
+    return this.core.hold(userId);
   }
 
   checkRemovable(admin: Session, userId: string): void {

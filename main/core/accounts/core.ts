@@ -18,6 +18,8 @@ import { openSession, sessionLocked, type Session, type SessionUser } from './se
  */
 export class AccountsCore {
   readonly sessions = new Map<string, Session>();
+  /** Accounts an administrator is changing from the command line right now (user id -> holds). */
+  private readonly held = new Map<string, number>();
   /** The tail of the queue of sign-ins and key changes per (lower-cased) name. */
   private readonly attempts = new Map<string, Promise<unknown>>();
 
@@ -31,7 +33,31 @@ export class AccountsCore {
 
   // ---- sessions --------------------------------------------------------------------------
 
+  /** Until the returned release is called, no sign-in of this account starts or opens its vault. */
+  hold(userId: string): () => void {
+    this.held.set(userId, (this.held.get(userId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(userId) ?? 1) - 1;
+      if (left > 0) this.held.set(userId, left);
+      else this.held.delete(userId);
+    };
+  }
+
+  /** Before the Argon2 wait, and again before the vault opens. */
+  requireNotHeld(userId: string): void {
+    if (this.held.has(userId)) throw new CubbyError('LOCKED', 'An administrator is changing this account right now. Try again in a moment.');
+  }
+
   startSession(user: UserRecord, dek: Buffer): Session {
+    try {
+      this.requireNotHeld(user.id);
+    } catch (e) {
+      dek.fill(0);
+      throw e;
+    }
     const sessionUser: SessionUser = { id: user.id, username: user.username, displayName: user.displayName };
     const session = openSession(this.paths, sessionUser, dek);
     this.sessions.set(session.id, session);

@@ -69,6 +69,7 @@ export class OwnKeys {
     checkPassword(core.policy, input.newPassword, input.username);
     // Before the key is looked at: a disabled account must not confirm a recovery key.
     if (user?.keys && user.status === 'disabled') throw accountDisabled();
+    if (user) core.requireNotHeld(user.id);
     let dek: Buffer;
     try {
       if (!user?.keys || user.status === 'invited') throw invalidRecoveryKey();
