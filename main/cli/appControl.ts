@@ -12,6 +12,7 @@ import {
   controlPaths,
   encode,
   endpointUsable,
+  parseControlFile,
   LineReader,
   parseLine,
   PROTOCOL_VERSION,
@@ -28,17 +29,21 @@ function notResponding(why: string): CubbyError {
   return new CubbyError('APP_NOT_RESPONDING', `Cubby is running on this data directory, but ${why}. Nothing was changed. Quit Cubby and try again.`);
 }
 
-/** The token the running app wrote; on POSIX only if it is this OS account's own private file. */
-function readToken(file: string): string {
+/**
+ * The token (and on Windows the pipe) the running app wrote; on POSIX only if it is this OS
+ * account's own private file. null when there is no such file (no app, on Windows).
+ */
+function readControlFile(file: string): { token: string; pipe: string | null } | null {
   try {
     if (process.platform !== 'win32') {
       const st = lstatSync(file);
       if (!st.isFile() || st.uid !== process.getuid!() || (st.mode & 0o077) !== 0) throw new Error('not private');
     }
-    const token = readFileSync(file, 'utf8').trim();
-    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new Error('malformed');
-    return token;
-  } catch {
+    const parsed = parseControlFile(readFileSync(file, 'utf8'));
+    if (!parsed) throw new Error('malformed');
+    return parsed;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw notResponding('its control token cannot be read by this OS account');
   }
 }
@@ -137,11 +142,14 @@ export async function withAccountClosedInApp<T>(dataDir: string, userId: string,
   // No app can listen there (its path is too long for a socket): there is nobody to ask.
   if (!endpointUsable(paths)) return change({ appRunning: false, sessions: 0 });
   for (let attempt = 1; ; attempt++) {
-    const socket = await open(paths.endpoint);
+    // Windows: the pipe's name is in the token file; without that file no app is listening.
+    const endpoint = paths.endpoint || readControlFile(paths.tokenFile)?.pipe;
+    const socket = endpoint ? await open(endpoint) : null;
     if (!socket) return change({ appRunning: false, sessions: 0 });
     const talk = new Conversation(socket);
     try {
-      const token = readToken(paths.tokenFile);
+      const token = readControlFile(paths.tokenFile)?.token;
+      if (!token) throw notResponding('its control token cannot be read by this OS account');
       if (!(await authenticate(talk, token))) {
         // An app that just started may not have written its token yet: one more try.
         if (attempt < 2) {

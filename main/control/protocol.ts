@@ -17,8 +17,8 @@
  * Any other message, or one out of turn, ends the connection with {type:'error', code}.
  * Messages are single lines of JSON of at most MAX_LINE bytes.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
@@ -27,7 +27,11 @@ export const MAX_LINE = 1024;
 export interface ControlPaths {
   /** The folder for the socket and the token (POSIX: mode 0700). */
   readonly dir: string;
-  /** What net.connect / server.listen take: a socket path or a pipe name. */
+  /**
+   * What net.connect / server.listen take: the socket path (POSIX). On Windows the pipe's name
+   * is random per start and written into the private token file (see controlFileText), so no
+   * other OS account can take the name first; here it is empty.
+   */
   readonly endpoint: string;
   readonly tokenFile: string;
 }
@@ -40,16 +44,32 @@ export const MAX_SOCKET_PATH = 100;
 
 /** Whether the endpoint can be used at all (a named pipe always can). */
 export function endpointUsable(paths: ControlPaths): boolean {
-  return paths.endpoint.startsWith('\\\\.\\pipe\\') || Buffer.byteLength(paths.endpoint) <= MAX_SOCKET_PATH;
+  return paths.endpoint === '' || Buffer.byteLength(paths.endpoint) <= MAX_SOCKET_PATH;
+}
+
+const PIPE = /^\\\\\.\\pipe\\cubby-control-[0-9a-f]{32}$/;
+
+/** A fresh pipe name for one start of the app (Windows). */
+export function newPipeName(): string {
+  return `\\\\.\\pipe\\cubby-control-${randomBytes(16).toString('hex')}`;
+}
+
+/** The token file's text: the token, then (Windows) the pipe the app listens on. */
+export function controlFileText(token: string, pipe?: string): string {
+  return pipe ? `${token}\n${pipe}\n` : `${token}\n`;
+}
+
+/** The token file read back: null when malformed (a pipe name must be one newPipeName makes). */
+export function parseControlFile(text: string): { token: string; pipe: string | null } | null {
+  const [token = '', pipe = '', ...rest] = text.split('\n').map((l) => l.trim());
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token) || rest.some((l) => l !== '')) return null;
+  if (pipe !== '' && !PIPE.test(pipe)) return null;
+  return { token, pipe: pipe || null };
 }
 
 export function controlPaths(dataDir: string, platform: NodeJS.Platform = process.platform): ControlPaths {
   const dir = join(dataDir, 'control');
-  if (platform === 'win32') {
-    // Pipe names are machine-wide: one per data directory (two OS accounts have two).
-    const id = createHash('sha256').update(resolve(dataDir).toLowerCase()).digest('hex').slice(0, 32);
-    return { dir, endpoint: `\\\\.\\pipe\\cubby-control-${id}`, tokenFile: join(dir, 'token') };
-  }
+  if (platform === 'win32') return { dir, endpoint: '', tokenFile: join(dir, 'token') };
   return { dir, endpoint: join(dir, 'app.sock'), tokenFile: join(dir, 'token') };
 }
 

@@ -12,7 +12,10 @@ import {
   ClientMessage,
   controlPaths,
   encode,
+  controlFileText,
   endpointUsable,
+  newPipeName,
+  parseControlFile,
   LineReader,
   parseLine,
   PROTOCOL_VERSION,
@@ -74,6 +77,9 @@ export async function startControlServer(opts: {
   const token = randomBytes(32).toString('base64url');
   const clients = new Set<Socket>();
   let server: Server;
+  // Windows: a pipe name nobody can guess or take first; it travels in the private token file.
+  const pipe = process.platform === 'win32' ? newPipeName() : undefined;
+  const endpoint = pipe ?? paths.endpoint;
   if (!endpointUsable(paths)) {
     log.error('control channel: the data directory path is too long for a local socket; the command line cannot reach this app');
     return null;
@@ -91,7 +97,7 @@ export async function startControlServer(opts: {
     server.maxConnections = MAX_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(paths.endpoint, () => {
+      server.listen(endpoint, () => {
         server.off('error', reject);
         resolve();
       });
@@ -99,7 +105,7 @@ export async function startControlServer(opts: {
     if (process.platform !== 'win32') chmodSync(paths.endpoint, 0o600);
     // After listening: a token on disk always belongs to the app that answers.
     const tmp = `${paths.tokenFile}.${randomBytes(6).toString('hex')}`;
-    writeFileSync(tmp, token + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(tmp, controlFileText(token, pipe), { mode: 0o600, flag: 'wx' });
     renameSync(tmp, paths.tokenFile);
   } catch (e) {
     log.error(`control channel could not open: ${(e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.name : typeof e)}`);
@@ -172,7 +178,7 @@ export async function startControlServer(opts: {
       // directory owns it now. (server.close() has libuv unlink the socket path either way.)
       let ours = false;
       try {
-        ours = readFileSync(paths.tokenFile, 'utf8').trim() === token;
+        ours = parseControlFile(readFileSync(paths.tokenFile, 'utf8'))?.token === token;
       } catch {
         // already gone
       }
