@@ -18,6 +18,7 @@ import type { Session } from '../core/accounts/session';
 import type { SecretClipboard } from '../core/clipboard/secretClipboard';
 import { CubbyError, isCubbyError } from '../core/errors';
 import { defaultPolicy, type EffectivePolicy } from '../core/policy/effective';
+import { requirePolicy } from '../core/policy/enforce';
 import { chosenIdleMinutes, personalIdleLimitMs } from '../core/policy/idle';
 import { DEFAULT_IDLE_LOCK_SECONDS } from './autoLock';
 import type { Handlers } from './handlers';
@@ -228,6 +229,13 @@ export class Router {
         return { ok: false, error: { code: 'FORBIDDEN', message: 'Only an administrator can do that.' } };
       }
       state.lastActive = Date.now();
+    }
+    if (def.requires) {
+      try {
+        requirePolicy(this.policy.values, def.requires);
+      } catch (e) {
+        return { ok: false, error: toBridgeError(e) };
+      }
     }
 
     try {

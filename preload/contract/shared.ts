@@ -37,8 +37,20 @@ export type LoginUser = z.infer<typeof LoginUser>;
  */
 export type Access = 'public' | 'session' | 'admin';
 
-export function channel<I extends z.ZodType, O extends z.ZodType, A extends Access>(input: I, output: O, access: A) {
-  return { input, output, access };
+/**
+ * Machine-policy switches a channel may need turned on. The router answers POLICY_FORBIDS
+ * before the handler runs when one is off, so a feature the organization switched off has no
+ * way in; a handler checks anything finer (an allowlisted address) itself.
+ */
+export type PolicySwitch = 'allowOwnProviders' | 'allowOwnToolServers' | 'allowWorkflowsWhileLocked' | 'allowSync';
+
+export function channel<I extends z.ZodType, O extends z.ZodType, A extends Access>(
+  input: I,
+  output: O,
+  access: A,
+  opts: { requires?: PolicySwitch } = {},
+) {
+  return { input, output, access, requires: opts.requires ?? null };
 }
 
 /**

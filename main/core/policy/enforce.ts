@@ -1,11 +1,13 @@
 /**
- * Main-side checks for what a machine policy forbids. Handlers call these before doing the
- * work; the renderer hiding a control is a courtesy, not the enforcement.
+ * Main-side checks for what a machine policy forbids. The router calls requirePolicy for every
+ * channel that declares `requires` in the contract; handlers call the finer ones (allowlisted
+ * addresses). The renderer hiding a control is a courtesy, not the enforcement.
  */
+import type { PolicySwitch } from '../../../preload/contract/shared';
 import { CubbyError } from '../errors';
 import { POLICY_DEFS, type MachinePolicy, type ProviderKind } from './schema';
 
-export type PolicySwitch = 'allowOwnProviders' | 'allowOwnToolServers' | 'allowWorkflowsWhileLocked' | 'allowSync';
+export type { PolicySwitch };
 
 const FORBIDDEN: Record<PolicySwitch, string> = {
   allowOwnProviders: 'Your organization does not allow adding your own model providers on this computer.',
