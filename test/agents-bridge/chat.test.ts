@@ -118,6 +118,12 @@ describe('a streamed answer', () => {
   });
 });
 
+test('local servers on their loopback ports are offered with their models', async () => {
+  expect(await ok(w.admin, 'providers.probeLocal', {})).toEqual([
+    { name: 'Ollama', baseUrl: w.fake.baseUrl, models: [{ id: 'fake-large', name: 'fake-large' }, { id: 'fake-small', name: 'fake-small' }] },
+  ]);
+});
+
 describe('two people at once', () => {
   test('each receives only their own chat events, and each provider request carries only its owner\'s key', async () => {
     const sentBefore = w.fake.chatRequests().length;

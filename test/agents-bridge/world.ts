@@ -20,7 +20,8 @@ export interface BridgeWorld {
 
 export async function startBridgeWorld(opts: Partial<Omit<CubbyOptions, 'dataDir' | 'keychain'>> = {}): Promise<BridgeWorld> {
   const fake = await startFakeProvider();
-  const t = await startTestHost({ providerRuntime: { maxRetries: 0 }, ...opts });
+  // "Ollama" is the fake server; nothing listens on port 1, so "LM Studio" is not offered.
+  const t = await startTestHost({ providerRuntime: { maxRetries: 0, localServerPorts: { Ollama: fake.port, 'LM Studio': 1 } }, ...opts });
   const admin = await WsClient.connect(t.host);
   expect((await admin.call('auth.setup', ADMIN)).ok).toBe(true);
   const invite = (await admin.call('admin.invites.create', { username: BOB.username, displayName: BOB.displayName, role: 'user' })).value;
