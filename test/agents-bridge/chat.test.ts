@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { failureScript, reply } from '../helpers/fakeProvider';
-import { settle } from '../helpers/wsClient';
+import { settle, WsClient } from '../helpers/wsClient';
 import { connectAgent, keyOf, ok, startBridgeWorld, startChat, waitForEvent, type BridgeWorld } from './world';
 
 /**
@@ -204,6 +204,37 @@ describe('stopping', () => {
     expect(saved.content.length).toBeGreaterThan(0);
     expect(chunks.join('').startsWith(saved.content)).toBe(true);
     expect(saved.content.length).toBeLessThan(chunks.join('').length);
+  });
+});
+
+describe('a session ending stops its runs', () => {
+  test('closing the window mid-answer aborts the provider request', async () => {
+    const win = await WsClient.connect(w.t.host);
+    expect((await win.call('auth.login', { username: 'ada', password: 'correct horse battery' })).ok).toBe(true);
+    w.fake.enqueue({ kind: 'reply', chunks: Array.from({ length: 400 }, (_, i) => `x${i} `), delayMs: 5 });
+    const ids = await startChat(win, 'chat.send', { agentId: adminAgent.agentId, text: 'Closing soon' });
+    await waitForEvent(win, (e) => e.event === 'chat.delta' && e.payload.messageId === ids.assistantMessageId);
+    expect(w.fake.openStreams()).toBe(1);
+    await win.close();
+    await waitUntil(() => w.fake.openStreams() === 0, 'the provider request to be aborted', 2_000);
+  });
+
+  test('an administrator disabling the account mid-answer aborts it; the admin hears nothing of it', async () => {
+    const users = await ok(w.admin, 'admin.users.list', {});
+    const bobId = users.find((u: { username: string }) => u.username === 'bob').id;
+    w.fake.enqueue({ kind: 'reply', chunks: Array.from({ length: 400 }, (_, i) => `y${i} `), delayMs: 5 });
+    const adminBefore = w.admin.events.length;
+    const ids = await startChat(w.bob, 'chat.send', { agentId: bobAgent.agentId, text: 'Disabled soon' });
+    await waitForEvent(w.bob, (e) => e.event === 'chat.delta' && e.payload.messageId === ids.assistantMessageId);
+    await ok(w.admin, 'admin.users.setDisabled', { userId: bobId, disabled: true });
+    await waitUntil(() => w.fake.openStreams() === 0, 'the provider request to be aborted', 2_000);
+    await settle(100);
+    expect(w.bob.events.at(-1)).toEqual({ event: 'session.locked', payload: { reason: 'account-changed' } });
+    expect(w.admin.events.slice(adminBefore).filter((e) => e.event.startsWith('chat.'))).toEqual([]);
+    await ok(w.admin, 'admin.users.setDisabled', { userId: bobId, disabled: false });
+    expect((await w.bob.call('auth.login', { username: 'bob', password: 'purple monkey dishwasher' })).ok).toBe(true);
+    const saved = (await ok(w.bob, 'messages.list', { conversationId: ids.conversationId })).messages.at(-1);
+    expect(saved.status).toBe('interrupted');
   });
 });
 
