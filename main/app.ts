@@ -8,7 +8,7 @@ import { machinePolicySource, type EffectivePolicy } from './core/policy/effecti
 import type { MachinePolicySource } from './core/policy/source';
 import { idleTimeoutFrom } from './ipc/autoLock';
 import { handlers } from './ipc/handlers';
-import { Router, type RouterLog } from './ipc/router';
+import { Router, type ProviderRuntime, type RouterLog } from './ipc/router';
 
 export interface CubbyOptions {
   dataDir: string;
@@ -30,6 +30,8 @@ export interface CubbyOptions {
   clipboard?: Clipboard;
   /** Listen for the command line on the control channel (the app and the browser host do). */
   control?: boolean;
+  /** Tests and the bench: provider requests with retries off, another fetch, other local-server ports. */
+  providerRuntime?: ProviderRuntime;
 }
 
 export interface Cubby {
@@ -57,6 +59,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     clipboard: opts.clipboard && new SecretClipboard(opts.clipboard),
     policy,
     idleLockSeconds,
+    providerRuntime: opts.providerRuntime,
   });
   const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;
   return {

@@ -14,6 +14,8 @@ import {
   type SessionInfo,
 } from '../../preload/contract';
 import type { Accounts } from '../core/accounts/accounts';
+import type { LocalServerOffer } from '../core/agents/models';
+import type { RunRuntime } from '../core/agents/runner';
 import type { Session } from '../core/accounts/session';
 import type { SecretClipboard } from '../core/clipboard/secretClipboard';
 import { CubbyError, isCubbyError } from '../core/errors';
@@ -58,6 +60,15 @@ export interface HandlerContext {
   bind(session: Session): void;
   /** Close the caller's session. */
   lock(reason: LockReason, forgetUser: boolean): void;
+  /** Send an event to the windows of one session only (the router validates it). */
+  emit<E extends EventName>(session: Session, event: E, payload: EventPayload<E>): void;
+  readonly providerRuntime: ProviderRuntime;
+}
+
+/** How provider requests leave main. Tests point them at a fake server with retries off. */
+export interface ProviderRuntime extends RunRuntime {
+  /** Where to look for local servers (default: their usual loopback ports). */
+  localServerPorts?: Partial<Record<LocalServerOffer['name'], number>>;
 }
 
 export interface RouterLog {
@@ -100,12 +111,14 @@ export class Router {
   private readonly clipboard: SecretClipboard | null;
   private readonly policy: EffectivePolicy;
   private readonly idleLockSeconds: number;
+  private readonly providerRuntime: ProviderRuntime;
 
   constructor(
     private readonly accounts: Accounts,
     private readonly handlers: Handlers,
-    opts: { log?: RouterLog; clipboard?: SecretClipboard; policy?: EffectivePolicy; idleLockSeconds?: number } = {},
+    opts: { log?: RouterLog; clipboard?: SecretClipboard; policy?: EffectivePolicy; idleLockSeconds?: number; providerRuntime?: ProviderRuntime } = {},
   ) {
+    this.providerRuntime = opts.providerRuntime ?? {};
     this.log = opts.log ?? silentLog;
     this.clipboard = opts.clipboard ?? null;
     this.policy = opts.policy ?? defaultPolicy();
@@ -280,6 +293,8 @@ export class Router {
         this.closeSession(state, reason);
         if (forgetUser) state.lockedUser = null;
       },
+      emit: (target, event, payload) => this.emit(target, event, payload),
+      providerRuntime: this.providerRuntime,
     };
   }
 

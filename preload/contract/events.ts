@@ -1,5 +1,7 @@
 /** Events main sends, only to the windows of the session they belong to. */
 import { z } from 'zod';
+import { ERROR_CODES } from '../../main/core/errorCodes';
+import { MESSAGE_STATUSES } from './conversations';
 import { SessionInfo } from './shared';
 
 export const LOCK_REASONS = ['user', 'idle', 'system', 'signed-out', 'account-changed', 'replaced', 'closed'] as const;
@@ -9,4 +11,26 @@ export const events = {
   'session.locked': z.strictObject({ reason: z.enum(LOCK_REASONS) }),
   /** An administrator changed this person's account (their role): what the window shows follows. */
   'session.changed': z.strictObject({ session: SessionInfo.strict() }),
+  /**
+   * More of an answer: `text` is what was added since this message's previous chat.delta
+   * (coalesced by main to about one event per animation frame).
+   */
+  'chat.delta': z.strictObject({ conversationId: z.string(), messageId: z.number(), text: z.string() }),
+  /**
+   * The answer ended: complete, cancelled (partial kept) or error (partial kept, with the code and
+   * a message that says what to do). A run whose session ended sends nothing more.
+   */
+  'chat.finished': z.strictObject({
+    conversationId: z.string(),
+    messageId: z.number(),
+    status: z.enum(MESSAGE_STATUSES).exclude(['streaming', 'interrupted']),
+    error: z
+      .strictObject({ code: z.enum(ERROR_CODES), message: z.string(), retryAfterMs: z.number().int().nonnegative().optional() })
+      .optional(),
+    model: z.string(),
+    inputTokens: z.number().nullable(),
+    outputTokens: z.number().nullable(),
+    ttftMs: z.number().nullable(),
+    totalMs: z.number(),
+  }),
 } as const;

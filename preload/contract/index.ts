@@ -27,6 +27,12 @@ import { accountChannels } from './account';
 import { adminChannels } from './admin';
 import { appChannels } from './app';
 import { authChannels } from './auth';
+import { agentsChannels } from './agents';
+import { chatChannels } from './chat';
+import { conversationsChannels } from './conversations';
+import { memoryChannels } from './memory';
+import { providersChannels } from './providers';
+import { secretsChannels } from './secrets';
 import { events } from './events';
 import { settingsChannels } from './settings';
 import type { BridgeError, Duplicates, MustBeNone } from './shared';
@@ -38,8 +44,27 @@ export { IdleLockView } from './settings';
 export { AuditEntry, UserSummary } from './admin';
 export { events, LOCK_REASONS, type LockReason } from './events';
 export { accountChannels, adminChannels, appChannels, authChannels, settingsChannels };
+export { agentsChannels, chatChannels, conversationsChannels, memoryChannels, providersChannels, secretsChannels };
+export { Agent, MEMORY_ACCESS } from './agents';
+export { ProviderConnection, ModelInfo, LocalServerOffer, PROVIDER_KINDS } from './providers';
+export { SecretSummary } from './secrets';
+export { MemoryFact } from './memory';
+export { Conversation, Message, AttachmentMeta, SearchHit, MESSAGE_STATUSES } from './conversations';
+export { ATTACHMENT_LIMITS, MESSAGE_MAX_CHARS, RunIds, AttachmentUpload } from './chat';
 
-type Areas = [typeof appChannels, typeof authChannels, typeof accountChannels, typeof settingsChannels, typeof adminChannels];
+type Areas = [
+  typeof appChannels,
+  typeof authChannels,
+  typeof accountChannels,
+  typeof settingsChannels,
+  typeof adminChannels,
+  typeof agentsChannels,
+  typeof providersChannels,
+  typeof secretsChannels,
+  typeof conversationsChannels,
+  typeof chatChannels,
+  typeof memoryChannels,
+];
 
 /** Fails to compile, naming the channel, if two areas declare the same one. */
 export type NoChannelInTwoAreas = MustBeNone<Duplicates<Areas>>;
@@ -50,6 +75,12 @@ export const channels = {
   ...accountChannels,
   ...settingsChannels,
   ...adminChannels,
+  ...agentsChannels,
+  ...providersChannels,
+  ...secretsChannels,
+  ...conversationsChannels,
+  ...chatChannels,
+  ...memoryChannels,
 } as const;
 
 export type Channels = typeof channels;

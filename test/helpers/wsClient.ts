@@ -10,11 +10,14 @@ export interface ReceivedEvent {
 /** A bridge client over the browser host's real WebSocket transport, as a hostile page would use it. */
 export class WsClient {
   readonly events: ReceivedEvent[] = [];
+  /** Every text frame this client sent and received, in order, as it crossed the socket. */
+  readonly frames: { direction: 'sent' | 'received'; text: string }[] = [];
   private nextId = 1;
   private readonly pending = new Map<number, (result: unknown) => void>();
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data) => {
+      this.frames.push({ direction: 'received', text: data.toString() });
       const frame = JSON.parse(data.toString()) as { id?: number; result?: unknown; event?: string; payload?: unknown };
       if (typeof frame.id === 'number') {
         this.pending.get(frame.id)?.(frame.result);
@@ -38,7 +41,9 @@ export class WsClient {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, channel, input }));
+      const text = JSON.stringify({ id, channel, input });
+      this.frames.push({ direction: 'sent', text });
+      this.ws.send(text);
     });
   }
 

@@ -20,6 +20,17 @@ beforeAll(async () => {
   conn = cubby.router.connect(() => undefined);
   expect((await cubby.router.call(conn, 'auth.setup', ADMIN)).ok).toBe(true);
   expect((await cubby.router.call(conn, 'settings.set', { key: 'theme', value: 'dark' })).ok).toBe(true);
+  // Something in each area of the vault, so a payload that changed it would show in the snapshot.
+  const secret = await cubby.router.call(conn, 'secrets.create', { name: 'Key', value: 'sk-fuzz-0123456789' });
+  expect(secret.ok).toBe(true);
+  const connection = await cubby.router.call(conn, 'providers.create', {
+    kind: 'openai-compatible',
+    name: 'Local',
+    baseUrl: 'http://127.0.0.1:9/v1',
+    secretId: (secret as { value: { id: string } }).value.id,
+  });
+  expect(connection.ok).toBe(true);
+  expect((await cubby.router.call(conn, 'memory.create', { text: 'The fuzz suite was here' })).ok).toBe(true);
 });
 afterAll(() => {
   cubby.close();
@@ -32,6 +43,11 @@ async function snapshot() {
     r.call(conn, 'admin.users.list', {}),
     r.call(conn, 'settings.list', {}),
     r.call(conn, 'admin.audit.list', { limit: 1000 }),
+    r.call(conn, 'agents.list', {}),
+    r.call(conn, 'providers.list', {}),
+    r.call(conn, 'secrets.list', {}),
+    r.call(conn, 'conversations.list', {}),
+    r.call(conn, 'memory.list', {}),
   ]);
   return JSON.stringify(results);
 }

@@ -1,11 +1,30 @@
 import { expect, expectTypeOf, test } from 'vitest';
 import { accountHandlers } from '../../main/ipc/handlers/account';
 import { adminHandlers } from '../../main/ipc/handlers/admin';
+import { agentsHandlers } from '../../main/ipc/handlers/agents';
+import { chatHandlers } from '../../main/ipc/handlers/chat';
+import { conversationsHandlers } from '../../main/ipc/handlers/conversations';
+import { memoryHandlers } from '../../main/ipc/handlers/memory';
+import { providersHandlers } from '../../main/ipc/handlers/providers';
+import { secretsHandlers } from '../../main/ipc/handlers/secrets';
 import { appHandlers } from '../../main/ipc/handlers/app';
 import { authHandlers } from '../../main/ipc/handlers/auth';
 import { settingsHandlers } from '../../main/ipc/handlers/settings';
 import { handlers, type Handler, type HandlerCoverageProblems } from '../../main/ipc/handlers';
-import { accountChannels, adminChannels, appChannels, authChannels, CHANNEL_NAMES, settingsChannels } from '../../preload/contract';
+import {
+  accountChannels,
+  adminChannels,
+  agentsChannels,
+  appChannels,
+  authChannels,
+  CHANNEL_NAMES,
+  chatChannels,
+  conversationsChannels,
+  memoryChannels,
+  providersChannels,
+  secretsChannels,
+  settingsChannels,
+} from '../../preload/contract';
 import type { Duplicates, MustBeNone } from '../../preload/contract/shared';
 
 /**
@@ -19,6 +38,12 @@ const AREAS = [
   ['account', accountChannels, accountHandlers],
   ['settings', settingsChannels, settingsHandlers],
   ['admin', adminChannels, adminHandlers],
+  ['agents', agentsChannels, agentsHandlers],
+  ['providers', providersChannels, providersHandlers],
+  ['secrets', secretsChannels, secretsHandlers],
+  ['conversations', conversationsChannels, conversationsHandlers],
+  ['chat', chatChannels, chatHandlers],
+  ['memory', memoryChannels, memoryHandlers],
 ] as const;
 
 test("each area's handler file handles exactly that area's channels", () => {
@@ -36,10 +61,19 @@ test('the areas together are the whole contract, each channel in one area, each 
   }
 });
 
-type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
-type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
-type Extra = [typeof appHandlers, typeof authHandlers & { 'auth.impersonate': Handler<'auth.login'> }, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
-type Twice = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, Pick<typeof authHandlers, 'auth.lock'>];
+/** The areas added for agents and chat (issue 9), the same in every list below. */
+type ChatAreas = [typeof agentsHandlers, typeof providersHandlers, typeof secretsHandlers, typeof conversationsHandlers, typeof chatHandlers, typeof memoryHandlers];
+type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
+type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
+type Extra = [
+  typeof appHandlers,
+  typeof authHandlers & { 'auth.impersonate': Handler<'auth.login'> },
+  typeof accountHandlers,
+  typeof settingsHandlers,
+  typeof adminHandlers,
+  ...ChatAreas,
+];
+type Twice = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas, Pick<typeof authHandlers, 'auth.lock'>];
 
 test('a missing, unknown or doubly handled channel is a compile error that names it', () => {
   expectTypeOf<HandlerCoverageProblems<Real>>().toEqualTypeOf<never>();

@@ -6,6 +6,7 @@ import { startCubby, type Cubby } from '../../main/app';
 import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
 import { newRecoveryKey } from '../../main/core/keys/recoveryKey';
 import { ADMIN, BOB, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { settle, WsClient } from '../helpers/wsClient';
 
 /**
@@ -17,8 +18,24 @@ const CAROL = { username: 'carol', displayName: 'Carol Jones', password: 'violet
 const NOBODY_ID = '00000000-0000-4000-8000-000000000000';
 const WELL_FORMED_RECOVERY_KEY = newRecoveryKey().text;
 
+/** What a probe names: Carol's account and the objects in her vault, or things that do not exist. */
+interface Target {
+  userId: string;
+  username: string;
+  settingKey: string;
+  agentId: string;
+  connectionId: string;
+  secretId: string;
+  conversationId: string;
+  messageId: number;
+  attachmentId: string;
+  memoryId: string;
+  /** A word only in her messages and memory. */
+  word: string;
+}
+
 /** Victim = Carol's ids; a nonexistent id otherwise. Every channel must appear here. */
-function probe(channel: ChannelName, target: { userId: string; username: string; settingKey: string }): unknown {
+function probe(channel: ChannelName, target: Target): unknown {
   const inputs: Record<ChannelName, unknown> = {
     'app.status': {},
     'policy.get': {},
@@ -45,9 +62,56 @@ function probe(channel: ChannelName, target: { userId: string; username: string;
     'admin.users.clearLockout': { userId: target.userId },
     'admin.users.delete': { userId: target.userId, confirmUsername: target.username },
     'admin.audit.list': { userId: target.userId },
+    'agents.list': {},
+    'agents.get': { id: target.agentId },
+    // Pointing an agent of his at her connection must fail as for no connection (and create nothing).
+    'agents.create': { name: 'Probe', connectionId: target.connectionId, model: 'm' },
+    'agents.update': { id: target.agentId, name: 'Taken over' },
+    'agents.duplicate': { id: target.agentId },
+    'agents.delete': { id: target.agentId },
+    'providers.list': {},
+    'providers.create': { kind: 'openai', name: 'Probe', secretId: target.secretId },
+    'providers.update': { id: target.connectionId, kind: 'openai', name: 'Taken over' },
+    'providers.delete': { id: target.connectionId },
+    'providers.models': { id: target.connectionId },
+    'providers.test': { id: target.connectionId },
+    'providers.probeLocal': {},
+    'secrets.list': {},
+    // Nothing names her here: an empty value fails the same way for both.
+    'secrets.create': { name: target.word, value: '   ' },
+    'secrets.replace': { id: target.secretId, value: 'sk-replaced-by-bob-0000' },
+    'secrets.rename': { id: target.secretId, name: 'Taken over' },
+    'secrets.delete': { id: target.secretId },
+    'conversations.list': {},
+    'conversations.get': { id: target.conversationId },
+    'conversations.rename': { id: target.conversationId, title: 'Taken over' },
+    'conversations.pin': { id: target.conversationId, pinned: true },
+    'conversations.delete': { id: target.conversationId },
+    'conversations.export': { id: target.conversationId },
+    'messages.list': { conversationId: target.conversationId },
+    'attachments.get': { id: target.attachmentId },
+    'search.conversations': { query: target.word },
+    'chat.send': { agentId: target.agentId, text: 'hello' },
+    'chat.retry': { conversationId: target.conversationId },
+    'chat.editLast': { conversationId: target.conversationId, text: 'edited' },
+    'chat.cancel': { messageId: target.messageId },
+    'memory.list': {},
+    'memory.create': { text: '  ' },
+    'memory.update': { id: target.memoryId, text: 'Taken over' },
+    'memory.delete': { id: target.memoryId },
+    'memory.search': { query: target.word },
   };
   return inputs[channel];
 }
+
+/** Channels whose probe names one of her objects: the answer must come from the lookup (NOT_FOUND), not the parser. */
+const LOOKUPS: ChannelName[] = [
+  'agents.get', 'agents.create', 'agents.update', 'agents.duplicate', 'agents.delete',
+  'providers.create', 'providers.update', 'providers.delete', 'providers.models', 'providers.test',
+  'secrets.replace', 'secrets.rename', 'secrets.delete',
+  'conversations.get', 'conversations.rename', 'conversations.pin', 'conversations.delete', 'conversations.export',
+  'messages.list', 'attachments.get', 'chat.send', 'chat.retry', 'chat.editLast', 'memory.update', 'memory.delete',
+];
 
 /** Channels whose probe would end Bob's own session; they run last. */
 const ENDS_SESSION: ChannelName[] = ['auth.lock', 'auth.signOut'];
@@ -61,12 +125,22 @@ describe('hostile client over the browser host', () => {
   let bobWs: WsClient;
   let carolWs: WsClient;
   let carolId: string;
+  let fake: FakeProvider;
+  let carolTarget: Target;
+  const WORD = 'xylophonic';
 
   beforeAll(async () => {
+    fake = await startFakeProvider();
     const rendererDir = join(dir, 'renderer');
     mkdirSync(rendererDir);
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Cubby</title>');
-    cubby = await startCubby({ dataDir: join(dir, 'data'), keychain: testKeychain(), policy: { ...TEST_POLICY, freeFailures: 1000 } });
+    cubby = await startCubby({
+      dataDir: join(dir, 'data'),
+      keychain: testKeychain(),
+      policy: { ...TEST_POLICY, freeFailures: 1000 },
+      // Local-server probing finds the fake provider, so that channel's answer has content to compare.
+      providerRuntime: { maxRetries: 0, localServerPorts: { Ollama: fake.port, 'LM Studio': fake.port } },
+    });
     host = await startBrowserHost({ router: cubby.router, rendererDir });
     otherHost = await startBrowserHost({ router: cubby.router, rendererDir });
 
@@ -85,6 +159,38 @@ describe('hostile client over the browser host', () => {
       true,
     );
     expect((await carolWs.call('settings.set', { key: 'carol.secret', value: 'only carol sees this' })).ok).toBe(true);
+
+    // Carol's vault: a key, a connection, an agent, a conversation with an attachment, a memory.
+    const value = async (channel: string, input: unknown) => {
+      const r = await carolWs.call(channel, input);
+      expect(r.ok, `${channel} ${JSON.stringify(r)}`).toBe(true);
+      return r.value;
+    };
+    const secret = await value('secrets.create', { name: 'Carol key', value: 'sk-carol-only-0123456789' });
+    const connection = await value('providers.create', { kind: 'openai', name: 'Carol AI', baseUrl: fake.baseUrl, secretId: secret.id });
+    const agent = await value('agents.create', { name: 'Carol bot', connectionId: connection.id, model: 'fake-small' });
+    fake.enqueue(reply(`A ${WORD} answer.`));
+    const run = await value('chat.send', {
+      agentId: agent.id,
+      text: `Something ${WORD}`,
+      attachments: [{ name: 'c.txt', mime: 'text/plain', dataBase64: Buffer.from(`${WORD} notes`).toString('base64') }],
+    });
+    for (let i = 0; i < 500 && !carolWs.events.some((e) => e.event === 'chat.finished'); i++) await settle(10);
+    const messages = (await value('messages.list', { conversationId: run.conversationId })).messages;
+    const memory = await value('memory.create', { text: `Carol likes ${WORD} music` });
+    carolTarget = {
+      userId: carolId,
+      username: CAROL.username,
+      settingKey: 'carol.secret',
+      agentId: agent.id,
+      connectionId: connection.id,
+      secretId: secret.id,
+      conversationId: run.conversationId,
+      messageId: run.assistantMessageId,
+      attachmentId: messages[0].attachments[0].id,
+      memoryId: memory.id,
+      word: WORD,
+    };
   });
 
   afterAll(async () => {
@@ -92,12 +198,25 @@ describe('hostile client over the browser host', () => {
     await host?.close();
     await otherHost?.close();
     cubby?.close();
+    await fake?.close();
     removeDir(dir);
   });
 
   test("every channel answers Carol's ids exactly as ids that do not exist", async () => {
-    const carol = { userId: carolId, username: CAROL.username, settingKey: 'carol.secret' };
-    const nobody = { userId: NOBODY_ID, username: 'nobody-at-all', settingKey: 'no.such.key' };
+    const carol = carolTarget;
+    const nobody: Target = {
+      userId: NOBODY_ID,
+      username: 'nobody-at-all',
+      settingKey: 'no.such.key',
+      agentId: NOBODY_ID,
+      connectionId: NOBODY_ID,
+      secretId: NOBODY_ID,
+      conversationId: NOBODY_ID,
+      messageId: 987_654_321,
+      attachmentId: NOBODY_ID,
+      memoryId: NOBODY_ID,
+      word: 'quixotical',
+    };
     const order = [...CHANNEL_NAMES.filter((c) => !ENDS_SESSION.includes(c)), ...ENDS_SESSION];
     expect(new Set(order)).toEqual(new Set(CHANNEL_NAMES));
 
@@ -112,6 +231,7 @@ describe('hostile client over the browser host', () => {
       const asVictim = await bobWs.call(channel, probe(channel, carol));
       const asNobody = await bobWs.call(channel, probe(channel, nobody));
       expect(asVictim, channel).toEqual(asNobody);
+      if (LOOKUPS.includes(channel)) expect(asVictim.error?.code, channel).toBe('NOT_FOUND');
     }
 
     // Nothing of Carol's changed and nothing leaked into Bob's answers.
@@ -120,6 +240,17 @@ describe('hostile client over the browser host', () => {
     const users = (await adminWs.call('admin.users.list', {})).value as { username: string; status: string; role: string }[];
     expect(users.find((u) => u.username === 'carol')).toMatchObject({ status: 'active', role: 'user' });
     expect(JSON.stringify(await bobWs.call('settings.list', {}))).not.toContain('only carol sees this');
+    // Her vault is as she left it, and none of it showed up in Bob's lists.
+    const carolSays = async (channel: string, input: unknown) => (await carolWs.call(channel, input)).value;
+    expect(await carolSays('agents.get', { id: carol.agentId })).toMatchObject({ name: 'Carol bot', connectionId: carol.connectionId });
+    expect(await carolSays('providers.list', {})).toEqual([expect.objectContaining({ id: carol.connectionId, name: 'Carol AI', secretId: carol.secretId })]);
+    expect(await carolSays('secrets.list', {})).toEqual([expect.objectContaining({ id: carol.secretId, name: 'Carol key', last4: '6789' })]);
+    expect(await carolSays('conversations.get', { id: carol.conversationId })).toMatchObject({ pinned: false, title: `Something ${WORD}` });
+    expect((await carolSays('memory.list', {})).map((m: { text: string }) => m.text)).toEqual([`Carol likes ${WORD} music`]);
+    expect(fake.chatRequests().every((r) => r.apiKey === 'sk-carol-only-0123456789')).toBe(true);
+    for (const list of ['agents.list', 'providers.list', 'secrets.list', 'conversations.list', 'memory.list']) {
+      expect(JSON.stringify(await bobWs.call(list, {})), list).not.toMatch(/carol|xylophonic/i);
+    }
   });
 
   test('no channel accepts a user id, session id or token for the caller', async () => {

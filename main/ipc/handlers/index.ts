@@ -6,6 +6,12 @@ import type { ChannelName } from '../../../preload/contract';
 import type { Duplicates, MustBeNone } from '../../../preload/contract/shared';
 import { accountHandlers } from './account';
 import { adminHandlers } from './admin';
+import { agentsHandlers } from './agents';
+import { chatHandlers } from './chat';
+import { conversationsHandlers } from './conversations';
+import { memoryHandlers } from './memory';
+import { providersHandlers } from './providers';
+import { secretsHandlers } from './secrets';
 import { appHandlers } from './app';
 import { authHandlers } from './auth';
 import type { Handler } from './context';
@@ -26,7 +32,19 @@ export type HandlerCoverageProblems<L extends readonly object[]> =
   | `${Exclude<KeysOf<L>, ChannelName> & string} is not a contract channel`
   | `${Duplicates<L> & string} is handled in two areas`;
 
-type Areas = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers];
+type Areas = [
+  typeof appHandlers,
+  typeof authHandlers,
+  typeof accountHandlers,
+  typeof settingsHandlers,
+  typeof adminHandlers,
+  typeof agentsHandlers,
+  typeof providersHandlers,
+  typeof secretsHandlers,
+  typeof conversationsHandlers,
+  typeof chatHandlers,
+  typeof memoryHandlers,
+];
 
 /** Fails to compile, naming the channel, unless every channel has exactly one handler. */
 export type EveryChannelHandledOnce = MustBeNone<HandlerCoverageProblems<Areas>>;
@@ -37,4 +55,10 @@ export const handlers: Handlers = {
   ...accountHandlers,
   ...settingsHandlers,
   ...adminHandlers,
+  ...agentsHandlers,
+  ...providersHandlers,
+  ...secretsHandlers,
+  ...conversationsHandlers,
+  ...chatHandlers,
+  ...memoryHandlers,
 };

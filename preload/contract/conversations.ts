@@ -1,0 +1,76 @@
+/** Conversations, their messages (paged), attachments, export and full-text search. */
+import { z } from 'zod';
+import { MessageId, ObjectId, Page, Query, SnippetPart } from './ids';
+import { channel, Empty } from './shared';
+
+export const MESSAGE_STATUSES = ['complete', 'streaming', 'cancelled', 'error', 'interrupted'] as const;
+
+export const Conversation = z.object({
+  id: z.string(),
+  title: z.string(),
+  agentId: z.string().nullable(),
+  /** The agent's name when the conversation started: shown after the agent is deleted. */
+  agentName: z.string(),
+  pinned: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const AttachmentMeta = z.object({ id: z.string(), kind: z.enum(['text', 'image']), name: z.string(), mime: z.string(), size: z.number() });
+export type AttachmentMeta = z.infer<typeof AttachmentMeta>;
+
+export const Message = z.object({
+  id: z.number(),
+  conversationId: z.string(),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  model: z.string().nullable(),
+  inputTokens: z.number().nullable(),
+  outputTokens: z.number().nullable(),
+  /** Time to first token, ms. */
+  ttftMs: z.number().nullable(),
+  totalMs: z.number().nullable(),
+  status: z.enum(MESSAGE_STATUSES),
+  errorCode: z.string().nullable(),
+  createdAt: z.number(),
+  attachments: z.array(AttachmentMeta),
+});
+export type Message = z.infer<typeof Message>;
+
+export const SearchHit = z.object({
+  conversationId: z.string(),
+  conversationTitle: z.string(),
+  /** null: the title matched. Otherwise open the conversation at this message. */
+  messageId: z.number().nullable(),
+  snippet: z.array(SnippetPart),
+  createdAt: z.number(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+const ById = z.strictObject({ id: ObjectId });
+
+export const conversationsChannels = {
+  /** Pinned first, then the most recently active. */
+  'conversations.list': channel(z.strictObject(Page), z.array(Conversation), 'session'),
+  'conversations.get': channel(ById, Conversation, 'session'),
+  'conversations.rename': channel(z.strictObject({ id: ObjectId, title: z.string().max(1000) }), Conversation, 'session'),
+  'conversations.pin': channel(z.strictObject({ id: ObjectId, pinned: z.boolean() }), Conversation, 'session'),
+  /** Stops its running answer, then removes it, its messages and attachments (and from search). */
+  'conversations.delete': channel(ById, Empty, 'session'),
+  /**
+   * The conversation as Markdown text: the renderer offers it as a download (as it does the
+   * recovery key), so main writes no file.
+   */
+  'conversations.export': channel(ById, z.object({ filename: z.string(), markdown: z.string() }), 'session'),
+  /** The newest `limit` messages older than `before` (the last page when omitted), oldest first. */
+  'messages.list': channel(
+    z.strictObject({ conversationId: ObjectId, before: MessageId.optional(), limit: z.number().int().min(1).max(500).optional() }),
+    z.object({ messages: z.array(Message), hasMore: z.boolean() }),
+    'session',
+  ),
+  /** One attachment with its bytes (to show an image, or save the file). */
+  'attachments.get': channel(ById, AttachmentMeta.extend({ dataBase64: z.string() }), 'session'),
+  /** Full-text search over messages and conversation titles: every word must match. */
+  'search.conversations': channel(z.strictObject({ query: Query, limit: z.number().int().min(1).max(200).optional() }), z.array(SearchHit), 'session'),
+} as const;
