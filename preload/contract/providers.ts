@@ -42,8 +42,9 @@ export const providersChannels = {
     z.strictObject({ ...ConnectionFields, starterModel: z.string().min(1).max(200).optional() }),
     ProviderConnection,
     'session',
+    { requires: 'allowOwnProviders' },
   ),
-  'providers.update': channel(z.strictObject({ id: ObjectId, ...ConnectionFields }), ProviderConnection, 'session'),
+  'providers.update': channel(z.strictObject({ id: ObjectId, ...ConnectionFields }), ProviderConnection, 'session', { requires: 'allowOwnProviders' }),
   /** Agents on it stay, without a connection, until given another. */
   'providers.delete': channel(ById, Empty, 'session'),
   /** The connection's models (its models endpoint); failures answer the provider codes. */
@@ -51,5 +52,5 @@ export const providersChannels = {
   /** "Test connection": the same request as the model list, answered as a count. */
   'providers.test': channel(ById, z.object({ modelCount: z.number().int().nonnegative() }), 'session'),
   /** Ollama and LM Studio answering on their default loopback ports (and allowed here). */
-  'providers.probeLocal': channel(Empty, z.array(LocalServerOffer), 'session'),
+  'providers.probeLocal': channel(Empty, z.array(LocalServerOffer), 'session', { requires: 'allowOwnProviders' }),
 } as const;

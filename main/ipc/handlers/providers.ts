@@ -1,6 +1,6 @@
 import type { providersChannels } from '../../../preload/contract';
 import { listConnectionModels, probeLocalServers } from '../../core/agents/models';
-import { baseUrlAllowed, requirePolicy } from '../../core/policy/enforce';
+import { baseUrlAllowed } from '../../core/policy/enforce';
 import { createConnection, deleteConnection, listConnections, updateConnection } from '../../core/vault/providerConnections';
 import { own, type AreaHandlers, type HandlerContext } from './context';
 import { requireOwnProviderAllowed, usableConnection } from './providerPolicy';
@@ -33,8 +33,7 @@ export const providersHandlers: AreaHandlers<keyof typeof providersChannels> = {
   'providers.models': (input, ctx) => modelsOf(ctx, input.id),
   'providers.test': async (input, ctx) => ({ modelCount: (await modelsOf(ctx, input.id)).length }),
   'providers.probeLocal': async (_input, ctx) => {
-    own(ctx);
-    requirePolicy(ctx.policy.values, 'allowOwnProviders');
+    own(ctx); // allowOwnProviders: checked by the router (the contract's `requires`)
     const policy = ctx.policy.values;
     if (!policy.allowedProviderKinds.includes('openai-compatible')) return [];
     const offers = await probeLocalServers({ ports: ctx.providerRuntime.localServerPorts, fetch: ctx.providerRuntime.fetch });
