@@ -42,7 +42,7 @@ describe('ModelMarkdown markup', () => {
   it('highlights code with classes, adds a Copy button, and writes no style attribute', () => {
     const html = render('```js\nconst a = "x";\n```\n\n| l | r |\n|:--|--:|\n| 1 | 2 |');
     expect(html).toContain('<span class="hljs-keyword">const</span>');
-    expect(html).toContain('aria-label="Copy js"');
+    expect(html).toContain('aria-label="Copy js code"');
     expect(html).toContain('<th class="md-align-left">l</th>');
     expect(html).toContain('<td class="md-align-right">2</td>');
     expect(html).not.toMatch(/style=/);
@@ -57,5 +57,13 @@ describe('ModelMarkdown markup', () => {
     const html = render('See [docs](https://exa', { streaming: true });
     expect(html).not.toMatch(/<a\b/);
     expect(html).toContain('See docs');
+  });
+});
+
+describe('ModelMarkdown ids', () => {
+  it('leaves no id in the markup, even from GFM footnotes', () => {
+    const html = render('Claim[^1] and another[^2]\n\n[^1]: one\n[^2]: two');
+    expect(html).toContain('Footnotes');
+    expect(html).not.toMatch(/\sid=|aria-describedby|aria-labelledby/);
   });
 });

@@ -32,12 +32,12 @@ export function CodeBlock(props: { node: HastLike | undefined; children: ReactNo
       <div className="md-code-bar">
         <span className="md-code-lang">{label}</span>
         {props.onCopyCode ? (
-          <button type="button" className="btn btn-small btn-ghost md-code-copy" aria-label={copied ? `Copied ${label}` : `Copy ${label}`} onClick={() => void copy()}>
+          <button type="button" className="btn btn-small btn-ghost md-code-copy" aria-label={copied ? `Copied ${label} code` : `Copy ${label} code`} onClick={() => void copy()}>
             {copied ? 'Copied' : 'Copy'}
           </button>
         ) : null}
       </div>
-      <pre tabIndex={0} aria-label={`${label} block`}>
+      <pre tabIndex={0}>
         {props.children}
       </pre>
     </div>

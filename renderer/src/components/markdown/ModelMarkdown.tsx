@@ -32,11 +32,26 @@ const ALLOWED_ELEMENTS = [
 /** Set inside a link, so an image in it renders as text rather than a link in a link. */
 const InsideLink = createContext(false);
 
-function activateOnEnter(open: () => void) {
-  return (e: KeyboardEvent) => {
-    if (e.key !== 'Enter') return;
-    e.preventDefault();
-    open();
+/**
+ * Handlers for a link without href: click (with or without modifier keys), middle-click and
+ * Enter all hand the URL to main; none of them can navigate, since there is nothing to follow.
+ */
+function openHandlers(open: () => void) {
+  return {
+    onClick: (e: MouseEvent) => {
+      e.preventDefault();
+      open();
+    },
+    onAuxClick: (e: MouseEvent) => {
+      if (e.button !== 1) return;
+      e.preventDefault();
+      open();
+    },
+    onKeyDown: (e: KeyboardEvent) => {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      open();
+    },
   };
 }
 
@@ -52,11 +67,7 @@ function ModelLink(props: { href: string | undefined; title: string | undefined;
         tabIndex={0}
         className="md-link"
         title={props.title ? `${props.title}\n${url}` : url}
-        onClick={(e: MouseEvent) => {
-          e.preventDefault();
-          open();
-        }}
-        onKeyDown={activateOnEnter(open)}
+        {...openHandlers(open)}
       >
         {props.children}
       </a>
@@ -77,11 +88,7 @@ function ModelImage(props: { src: string | undefined; alt: string | undefined; o
       tabIndex={0}
       className="md-link md-image-link"
       title={url}
-      onClick={(e: MouseEvent) => {
-        e.preventDefault();
-        open();
-      }}
-      onKeyDown={activateOnEnter(open)}
+      {...openHandlers(open)}
     >
       {label}
     </a>
@@ -125,8 +132,25 @@ const COMPONENTS: Components = {
   td: ({ style, children }) => <td className={alignClass(style)}>{children}</td>,
 };
 
+/**
+ * Rehype plugin: no ids or id references in model output. GFM footnotes add them (the same
+ * "footnote-label" in every message), and an id chosen by the model could shadow one of the
+ * app's (DOM clobbering). Footnote links render inert anyway, so nothing refers to them.
+ */
+function stripIds() {
+  const strip = (node: HastLike) => {
+    if (node.properties) {
+      delete node.properties['id'];
+      delete node.properties['ariaDescribedBy'];
+      delete node.properties['ariaLabelledBy'];
+    }
+    for (const child of node.children ?? []) strip(child);
+  };
+  return (tree: HastLike) => strip(tree);
+}
+
 const REMARK_PLUGINS = [remarkGfm];
-const REHYPE_PLUGINS: NonNullable<Parameters<typeof Markdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: false }]];
+const REHYPE_PLUGINS: NonNullable<Parameters<typeof Markdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: false }], stripIds];
 
 /** react-markdown's urlTransform: only openable URLs survive into the tree at all. */
 function keepOpenableUrl(url: string): string {
