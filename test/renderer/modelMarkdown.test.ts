@@ -67,3 +67,18 @@ describe('ModelMarkdown ids', () => {
     expect(html).not.toMatch(/\sid=|aria-describedby|aria-labelledby/);
   });
 });
+
+describe('ModelMarkdown structure for the page around it', () => {
+  it('fits headings under the given level, in rank order, never more than one level deeper than the last', () => {
+    const html = render('### a\n\n# b\n\n##### c\n\n### d\n\n# e\n\n### f', { headingLevel: 2 });
+    expect(html.match(/<h\d>/g)).toEqual(['<h2>', '<h2>', '<h3>', '<h3>', '<h2>', '<h3>']);
+    expect(render('# a\n\n## b\n\n### c', { headingLevel: 5 }).match(/<h\d>/g)).toEqual(['<h5>', '<h6>', '<h6>']);
+  });
+
+  it('shows a task list item as a symbol, not a form control', () => {
+    const html = render('- [x] done\n- [ ] todo');
+    expect(html).not.toMatch(/<input/);
+    expect(html).toContain('aria-label="Done"');
+    expect(html).toContain('aria-label="Not done"');
+  });
+});

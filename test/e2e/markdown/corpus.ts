@@ -86,6 +86,7 @@ export const HOSTILE_CORPUS: readonly string[] = [
   `[a safe link](https://example.com/safe)`,
   `<https://example.com/autolink> and https://example.com/literal and www.example.com`,
   '```ts\nconst answer: number = 42;\n```',
+  '### Starts deep\n\ntext\n\n# Then top\n\n##### Then skips\n\n- [x] done\n- [ ] not yet',
 ];
 
 /** The URLs the controls and hostile entries may legitimately offer (http/https, no credentials). */

@@ -3,6 +3,7 @@ import Markdown, { type Components } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './CodeBlock';
+import { fitHeadings, stripIds } from './treePlugins';
 import type { HastLike } from './hastText';
 import { openableUrl } from './safeUrl';
 import { stabilizeStreamingMarkdown } from './streamingMarkdown';
@@ -20,7 +21,8 @@ import '../../styles/markdown.css';
  * - Images are never loaded: each shows as a link to its address, labelled with its alt text.
  * - Code is highlighted by lowlight into classes (styles/markdown.css); table alignment becomes a
  *   class too, since a style attribute would break `style-src 'self'`.
- * - Only the elements GFM Markdown produces are kept, whatever a plugin might add.
+ * - Only the elements GFM Markdown produces are kept, whatever a plugin might add; no ids, no
+ *   form controls (a task's checkbox is a symbol), and headings fitted under the page's outline.
  */
 
 const ALLOWED_ELEMENTS = [
@@ -130,27 +132,19 @@ const COMPONENTS: Components = {
   },
   th: ({ style, children }) => <th className={alignClass(style)}>{children}</th>,
   td: ({ style, children }) => <td className={alignClass(style)}>{children}</td>,
+  // A GFM task's box is a state to read, not a control: no form element from model output.
+  input: ({ checked }) => (
+    <span className="md-task" role="img" aria-label={checked ? 'Done' : 'Not done'}>
+      {checked ? '☑' : '☐'}
+    </span>
+  ),
 };
 
-/**
- * Rehype plugin: no ids or id references in model output. GFM footnotes add them (the same
- * "footnote-label" in every message), and an id chosen by the model could shadow one of the
- * app's (DOM clobbering). Footnote links render inert anyway, so nothing refers to them.
- */
-function stripIds() {
-  const strip = (node: HastLike) => {
-    if (node.properties) {
-      delete node.properties['id'];
-      delete node.properties['ariaDescribedBy'];
-      delete node.properties['ariaLabelledBy'];
-    }
-    for (const child of node.children ?? []) strip(child);
-  };
-  return (tree: HastLike) => strip(tree);
-}
-
 const REMARK_PLUGINS = [remarkGfm];
-const REHYPE_PLUGINS: NonNullable<Parameters<typeof Markdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: false }], stripIds];
+type PluginList = NonNullable<Parameters<typeof Markdown>[0]['rehypePlugins']>;
+function rehypePlugins(headingLevel: number): PluginList {
+  return [[rehypeHighlight, { detect: false }], stripIds, [fitHeadings, { top: headingLevel }]];
+}
 
 /** react-markdown's urlTransform: only openable URLs survive into the tree at all. */
 function keepOpenableUrl(url: string): string {
@@ -163,12 +157,14 @@ function ModelMarkdown(props: ModelMarkdownProps) {
   const shown = props.streaming ? stabilizeStreamingMarkdown(text) : text;
   const { onOpenLink, onCopyCode } = props;
   const callbacks = useMemo(() => ({ onOpenLink, onCopyCode }), [onOpenLink, onCopyCode]);
+  const headingLevel = props.headingLevel ?? 2;
+  const plugins = useMemo(() => rehypePlugins(headingLevel), [headingLevel]);
   return (
     <div className={props.className ? `md ${props.className}` : 'md'} aria-busy={props.streaming ? true : undefined}>
       <Callbacks.Provider value={callbacks}>
         <Markdown
           remarkPlugins={REMARK_PLUGINS}
-          rehypePlugins={REHYPE_PLUGINS}
+          rehypePlugins={plugins}
           allowedElements={ALLOWED_ELEMENTS}
           unwrapDisallowed
           urlTransform={keepOpenableUrl}

@@ -12,6 +12,11 @@ export interface ModelMarkdownProps {
   onOpenLink?: (url: string) => void;
   /** Called with a code block's text for its Copy button; main copies. Without it, no Copy button. */
   onCopyCode?: (code: string) => unknown;
+  /**
+   * The level the answer's top heading takes (default 2: under the page's h1);
+   * the answer's other heading levels follow without gaps, down to h6.
+   */
+  headingLevel?: number;
   /** Extra class on the container. */
   className?: string;
 }
