@@ -135,8 +135,9 @@ for (const [where, csp] of POLICIES) {
       }
       expect([...new Set(offered)].sort()).toEqual([...OFFERED_URLS].sort());
 
-      await page.getByRole('button', { name: 'Copy ts code' }).click();
-      await expect(page.getByRole('button', { name: 'Copied ts code' })).toBeVisible();
+      const finished = page.locator('[data-streaming="false"]');
+      await finished.getByRole('button', { name: 'Copy ts code' }).click();
+      await expect(finished.getByRole('button', { name: 'Copied ts code' })).toBeVisible();
 
       await expectAccessible(page, `model output under ${where}'s CSP`);
       await page.waitForTimeout(300);

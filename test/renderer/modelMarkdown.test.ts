@@ -75,6 +75,12 @@ describe('ModelMarkdown structure for the page around it', () => {
     expect(render('# a\n\n## b\n\n### c', { headingLevel: 5 }).match(/<h\d>/g)).toEqual(['<h5>', '<h6>', '<h6>']);
   });
 
+  it('leaves out headings with no text', () => {
+    const html = render('##\n\ntext\n\n#   \n\n## Real');
+    expect(html.match(/<h\d>[^<]*<\/h\d>/g)).toEqual(['<h2>Real</h2>']);
+    expect(html).toContain('<p>text</p>');
+  });
+
   it('shows a task list item as a symbol, not a form control', () => {
     const html = render('- [x] done\n- [ ] todo');
     expect(html).not.toMatch(/<input/);

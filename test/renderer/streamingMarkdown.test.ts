@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stabilizeStreamingMarkdown as settle } from '../../renderer/src/components/markdown/streamingMarkdown';
+import { streamingRenderInterval } from '../../renderer/src/components/markdown/useStreamingText';
 
 /** What a partial answer renders as while it streams (renderer/src/components/markdown). */
 describe('stabilizeStreamingMarkdown', () => {
@@ -34,6 +35,12 @@ describe('stabilizeStreamingMarkdown', () => {
     expect(settle('Some text\n- item')).toBe('Some text\n- item');
   });
 
+  it('holds back a heading marker until its text arrives', () => {
+    expect(settle('Intro\n\n## ')).toBe('Intro\n\n');
+    expect(settle('Intro\n\n#')).toBe('Intro\n\n');
+    expect(settle('Intro\n\n## T')).toBe('Intro\n\n## T');
+  });
+
   it('holds back the first backticks of a fence that is still opening', () => {
     expect(settle('Look:\n``')).toBe('Look:\n');
   });
@@ -63,5 +70,14 @@ describe('stabilizeStreamingMarkdown', () => {
   it('keeps ordinary text unchanged', () => {
     for (const text of ['', 'Hello', 'Hello **wor', '| a | b |\n| - |', '1. one\n2. tw', 'A\n\nB'])
       expect(settle(text)).toBe(text);
+  });
+});
+
+describe('streamingRenderInterval', () => {
+  it('renders short answers every frame and long ones less often, within bounds', () => {
+    expect(streamingRenderInterval(0)).toBe(16);
+    expect(streamingRenderInterval(2_000)).toBe(16);
+    expect(streamingRenderInterval(15_000)).toBe(100);
+    expect(streamingRenderInterval(1_000_000)).toBe(250);
   });
 });

@@ -7,8 +7,8 @@ import { HOSTILE_CORPUS } from './corpus';
 
 /**
  * Test-only page (never in dist/renderer): mounts the real lazily loaded Markdown renderer on the
- * hostile corpus, first replaying each entry as a stream (growing prefixes, streaming=true), then
- * as the finished answer. ?mode=control instead puts the corpus into the page as raw HTML, to
+ * hostile corpus, replaying each entry as a stream (growing prefixes, streaming=true) and then
+ * as the finished answer, and showing each cut at fixed points as a stream that stalled there. ?mode=control instead puts the corpus into the page as raw HTML, to
  * show that the spec's detectors do fire when markup is not made safe.
  */
 interface Probe {
@@ -90,6 +90,19 @@ if (new URLSearchParams(location.search).get('mode') === 'control') {
       {HOSTILE_CORPUS.map((text, i) => (
         <Replayed key={i} text={text} index={i} />
       ))}
+      {/* Each entry also cut at fixed points and left there, as a stream that stalled. */}
+      {HOSTILE_CORPUS.flatMap((text, i) =>
+        [0.33, 0.5, 0.66, 0.9, 1].map((at) => (
+          <section key={`${i}-${at}`} className="fixture-entry" data-cut={at}>
+            <LazyModelMarkdown
+              text={text.slice(0, Math.max(1, Math.floor(text.length * at) - (at === 1 ? 1 : 0)))}
+              streaming
+              onOpenLink={(url) => probe.opened.push(url)}
+              onCopyCode={(code) => probe.copied.push(code)}
+            />
+          </section>
+        )),
+      )}
     </div>,
   );
 }

@@ -1,4 +1,4 @@
-import { createContext, memo, useContext, useDeferredValue, useMemo, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { createContext, memo, useContext, useMemo, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import Markdown, { type Components } from 'react-markdown';
 import rehypeHighlight from 'rehype-highlight';
 import remarkGfm from 'remark-gfm';
@@ -8,6 +8,7 @@ import type { HastLike } from './hastText';
 import { openableUrl } from './safeUrl';
 import { stabilizeStreamingMarkdown } from './streamingMarkdown';
 import type { ModelMarkdownProps } from './types';
+import { useStreamingText } from './useStreamingText';
 import '../../styles/markdown.css';
 
 /**
@@ -152,8 +153,7 @@ function keepOpenableUrl(url: string): string {
 }
 
 function ModelMarkdown(props: ModelMarkdownProps) {
-  // While streaming, rendering may lag the newest delta by a frame rather than block typing.
-  const text = useDeferredValue(props.text);
+  const text = useStreamingText(props.text, props.streaming === true);
   const shown = props.streaming ? stabilizeStreamingMarkdown(text) : text;
   const { onOpenLink, onCopyCode } = props;
   const callbacks = useMemo(() => ({ onOpenLink, onCopyCode }), [onOpenLink, onCopyCode]);

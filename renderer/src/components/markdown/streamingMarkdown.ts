@@ -1,6 +1,7 @@
 /**
  * Markdown that is still streaming in is usually cut in the middle of something. Rendered as is,
- * the cut flickers: a lone "-" under a line turns that line into a heading for one frame, a link
+ * the cut flickers: a lone "-" under a line turns that line into a heading for one frame, a "## "
+ * is an empty heading until its words arrive, a link
  * shows as "[text](https://exa" and then jumps, a bare URL becomes a link to half an address.
  * This returns what to render for a partial answer: an open code fence is closed, and a trailing
  * construct that is not finished yet is held back (or shown as its plain label) until it is.
@@ -12,6 +13,9 @@ const FENCE = /^(?:[ \t]*>)*[ \t]*(`{3,}|~{3,})(.*)$/;
 
 /** A last line of only "-" or "=": the start of a setext underline, a rule or a list item. */
 const PARTIAL_UNDERLINE = /^ {0,3}(?:-+|=+)[ \t]*$/;
+
+/** A heading marker whose text has not arrived: it would render as an empty heading. */
+const EMPTY_HEADING = /^ {0,3}#{1,6}[ \t]*$/;
 
 /** A line that may be the first characters of a fence: one or two backticks or tildes. */
 const PARTIAL_FENCE = /^(?:[ \t]*>)*[ \t]*(?:`{1,2}|~{1,2})$/;
@@ -55,7 +59,7 @@ function insideOpenCodeSpan(line: string, index: number): boolean {
 
 /** The last line with its unfinished tail held back. */
 function settleLastLine(line: string): string {
-  if (PARTIAL_UNDERLINE.test(line) || PARTIAL_FENCE.test(line)) return '';
+  if (PARTIAL_UNDERLINE.test(line) || PARTIAL_FENCE.test(line) || EMPTY_HEADING.test(line)) return '';
   let settled = line;
   const link = PARTIAL_LINK.exec(settled);
   if (link && !insideOpenCodeSpan(settled, link.index)) {
