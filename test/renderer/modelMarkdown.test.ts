@@ -81,6 +81,12 @@ describe('ModelMarkdown structure for the page around it', () => {
     expect(html).toContain('<p>text</p>');
   });
 
+  it('shows parser-hostile nesting as plain text rather than overflowing the stack', () => {
+    const html = render(`${'>'.repeat(20_000)} [x](https://example.com)`);
+    expect(html).toMatch(/^<div class="md md-plain">&gt;&gt;&gt;/);
+    expect(html).not.toMatch(/<a\b|<blockquote/);
+  });
+
   it('shows a task list item as a symbol, not a form control', () => {
     const html = render('- [x] done\n- [ ] todo');
     expect(html).not.toMatch(/<input/);

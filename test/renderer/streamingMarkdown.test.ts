@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stabilizeStreamingMarkdown as settle } from '../../renderer/src/components/markdown/streamingMarkdown';
+import { stabilizeStreamingMarkdown as settle, tooDeeplyNested } from '../../renderer/src/components/markdown/streamingMarkdown';
 import { streamingRenderInterval } from '../../renderer/src/components/markdown/useStreamingText';
 
 /** What a partial answer renders as while it streams (renderer/src/components/markdown). */
@@ -79,5 +79,20 @@ describe('streamingRenderInterval', () => {
     expect(streamingRenderInterval(2_000)).toBe(16);
     expect(streamingRenderInterval(15_000)).toBe(100);
     expect(streamingRenderInterval(1_000_000)).toBe(250);
+  });
+});
+
+describe('tooDeeplyNested', () => {
+  it('flags nesting no real answer has: quotes, list markers on one line, deep indentation', () => {
+    expect(tooDeeplyNested(`${'>'.repeat(5000)} x`)).toBe(true);
+    expect(tooDeeplyNested(`${'- '.repeat(3000)}a`)).toBe(true);
+    expect(tooDeeplyNested(`${'1. '.repeat(30)}a`)).toBe(true);
+    expect(tooDeeplyNested(Array.from({ length: 300 }, (_, i) => `${' '.repeat(i * 2)}- a`).join('\n'))).toBe(true);
+  });
+
+  it('leaves ordinary nesting and indentation inside code fences alone', () => {
+    expect(tooDeeplyNested('> > quoted twice\n\n- a\n  - b\n    - c\n\n1. one\n   > quote in list')).toBe(false);
+    expect(tooDeeplyNested(`\`\`\`\n${' '.repeat(200)}deep code\n>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>\n\`\`\``)).toBe(false);
+    expect(tooDeeplyNested('---\n- - - -\n* * *')).toBe(false);
   });
 });

@@ -82,6 +82,10 @@ export const HOSTILE_CORPUS: readonly string[] = [
   `| a | <img src=x onerror=alert(1)> |\n|:-:|--:|\n| [x](javascript:alert(1)) | ![t](https://attacker.invalid/t.png) |`,
   `${LONG} [end](https://example.com/after-long)`,
   '```\n' + LONG + '\n```',
+  // Nesting that overflows the parser's stack or takes it seconds: shown as plain text.
+  `${'>'.repeat(5000)} [deep](javascript:alert(1))`,
+  Array.from({ length: 300 }, (_, i) => `${' '.repeat(i * 2)}- <img src=x onerror=alert(1)>`).join('\n'),
+  `${'- '.repeat(3000)}deep`,
   // Controls: these must still work.
   `[a safe link](https://example.com/safe)`,
   `<https://example.com/autolink> and https://example.com/literal and www.example.com`,

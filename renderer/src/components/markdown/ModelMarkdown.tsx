@@ -6,7 +6,7 @@ import { CodeBlock } from './CodeBlock';
 import { fitHeadings, stripIds } from './treePlugins';
 import type { HastLike } from './hastText';
 import { openableUrl } from './safeUrl';
-import { stabilizeStreamingMarkdown } from './streamingMarkdown';
+import { stabilizeStreamingMarkdown, tooDeeplyNested } from './streamingMarkdown';
 import type { ModelMarkdownProps } from './types';
 import { useStreamingText } from './useStreamingText';
 import '../../styles/markdown.css';
@@ -155,10 +155,12 @@ function keepOpenableUrl(url: string): string {
 function ModelMarkdown(props: ModelMarkdownProps) {
   const text = useStreamingText(props.text, props.streaming === true);
   const shown = props.streaming ? stabilizeStreamingMarkdown(text) : text;
+  const plain = useMemo(() => tooDeeplyNested(shown), [shown]);
   const { onOpenLink, onCopyCode } = props;
   const callbacks = useMemo(() => ({ onOpenLink, onCopyCode }), [onOpenLink, onCopyCode]);
   const headingLevel = props.headingLevel ?? 2;
   const plugins = useMemo(() => rehypePlugins(headingLevel), [headingLevel]);
+  if (plain) return <div className="md md-plain">{props.text}</div>;
   return (
     <div className={props.className ? `md ${props.className}` : 'md'} aria-busy={props.streaming ? true : undefined}>
       <Callbacks.Provider value={callbacks}>

@@ -31,6 +31,42 @@ interface OpenFence {
   length: number;
 }
 
+/** Deeper than this, nesting is not prose but an attack on the parser (see tooDeeplyNested). */
+const MAX_CONTAINER_DEPTH = 20;
+const MAX_INDENT_COLUMNS = 80;
+
+/** One container opener at the start of a line: a quote marker or a list marker. */
+const CONTAINER_MARKER = /^[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?/;
+
+/**
+ * True when block quotes or lists nest deeper than any real answer does (markers on one line,
+ * or indentation). micromark and React recurse per level: a few thousand ">" overflow the stack,
+ * a few hundred nested list items take seconds. Such text is shown as plain text instead. Lines inside code fences do not
+ * count: indentation there is code.
+ */
+export function tooDeeplyNested(text: string): boolean {
+  let open: OpenFence | null = null;
+  for (const line of text.split('\n')) {
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const marker = fence[1]!;
+      if (open === null && !(marker[0] === '`' && fence[2]!.includes('`'))) open = { char: marker[0]!, length: marker.length };
+      else if (open !== null && marker[0] === open.char && marker.length >= open.length && fence[2]!.trim() === '') open = null;
+      continue;
+    }
+    if (open !== null) continue;
+    let rest = line;
+    let depth = 0;
+    for (let m = CONTAINER_MARKER.exec(rest); m && depth <= MAX_CONTAINER_DEPTH; m = CONTAINER_MARKER.exec(rest)) {
+      depth++;
+      rest = rest.slice(m[0].length);
+    }
+    const indent = /^[ \t]*/.exec(line)![0].replaceAll('\t', '    ').length;
+    if (depth > MAX_CONTAINER_DEPTH || indent > MAX_INDENT_COLUMNS) return true;
+  }
+  return false;
+}
+
 /** The fence still open at the end of `lines`, or null. */
 function openFenceAtEnd(lines: readonly string[]): OpenFence | null {
   let open: OpenFence | null = null;
