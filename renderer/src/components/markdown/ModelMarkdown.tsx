@@ -17,7 +17,7 @@ import '../../styles/markdown.css';
  * - Raw HTML is never parsed into elements: react-markdown shows it as the literal text it is
  *   (no rehype-raw), so <script>, <img onerror>, <iframe> and friends are just characters.
  * - Links are <a> elements without href: nothing to follow, middle-click, drag or open in a new
- *   window. Activating one (click, Enter) hands its absolute http(s) URL to onOpenLink; any other
+ *   window. Activating one (click, middle-click, Enter) hands its absolute http(s) URL to onOpenLink; any other
  *   destination renders as plain text.
  * - Images are never loaded: each shows as a link to its address, labelled with its alt text.
  * - Code is highlighted by lowlight into classes (styles/markdown.css); table alignment becomes a
@@ -160,9 +160,10 @@ function ModelMarkdown(props: ModelMarkdownProps) {
   const callbacks = useMemo(() => ({ onOpenLink, onCopyCode }), [onOpenLink, onCopyCode]);
   const headingLevel = props.headingLevel ?? 2;
   const plugins = useMemo(() => rehypePlugins(headingLevel), [headingLevel]);
-  if (plain) return <div className="md md-plain">{props.text}</div>;
+  const className = props.className ? `md ${props.className}` : 'md';
+  if (plain) return <div className={`${className} md-plain`}>{props.text}</div>;
   return (
-    <div className={props.className ? `md ${props.className}` : 'md'} aria-busy={props.streaming ? true : undefined}>
+    <div className={className} aria-busy={props.streaming ? true : undefined}>
       <Callbacks.Provider value={callbacks}>
         <Markdown
           remarkPlugins={REMARK_PLUGINS}
