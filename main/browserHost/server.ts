@@ -23,7 +23,7 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const CSP = [
+export const CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

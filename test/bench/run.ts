@@ -5,6 +5,7 @@
 import { cpus, totalmem } from 'node:os';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { benchAgents } from './agents';
+import { benchBundles } from './bundles';
 import { benchRouter } from './router';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
@@ -23,5 +24,6 @@ await benchUnlock(10, 500);
 benchStorage();
 await benchRouter();
 await benchAgents();
+await benchBundles();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);
