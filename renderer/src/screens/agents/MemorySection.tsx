@@ -77,7 +77,7 @@ export default function MemorySection() {
         <section className="card card-flush" aria-labelledby={`${id}-list`}>
           <div className="card-head">
             <h2 id={`${id}-list`}>{found ? 'Matching facts' : 'Saved facts'}</h2>
-            <form role="search" onSubmit={search} className="row" autoComplete="off">
+            <form role="search" aria-label="Memory" onSubmit={search} className="row" autoComplete="off">
               <label htmlFor={`${id}-q`} className="visually-hidden">
                 Search memory
               </label>

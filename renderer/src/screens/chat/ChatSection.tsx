@@ -21,10 +21,23 @@ export default function ChatSection() {
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<BridgeCallError | null>(null);
+  const streamingMessage = messages.find((m) => m.status === 'streaming');
 
   useEffect(() => {
     if (agents === null) loadAgents().catch((e) => setError(asBridgeError(e)));
   }, [agents]);
+  // Esc stops the answer from anywhere in the chat (a dialog's Esc closes the dialog instead).
+  const streamingId = streamingMessage?.id;
+  useEffect(() => {
+    if (streamingId === undefined) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || document.querySelector('dialog[open]')) return;
+      e.preventDefault();
+      void cancelRun(streamingId).catch((err) => setError(asBridgeError(err)));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [streamingId]);
   useEffect(() => {
     setEditing(false);
     setError(null);
@@ -33,7 +46,6 @@ export default function ChatSection() {
   const conversation = conversations?.find((c) => c.id === openId) ?? null;
   const agentName = conversation?.agentName ?? agents?.find((a) => a.id === agentId)?.name ?? 'Agent';
   const chosenAgent = agentId || agents?.[0]?.id || '';
-  const streamingMessage = messages.find((m) => m.status === 'streaming');
   const lastUserIndex = messages.findLastIndex((m) => m.role === 'user');
   const lastIndex = messages.length - 1;
 
@@ -114,7 +126,8 @@ export default function ChatSection() {
       <ErrorAlert error={error} />
       <div id={`${id}-composer`}>
         <Composer
-          disabled={(!openId && !chosenAgent) || starting}
+          disabled={!openId && !chosenAgent}
+          busy={starting}
           streaming={streamingMessage !== undefined}
           onSend={send}
           onStop={stop}

@@ -9,6 +9,7 @@ import type { AttachmentUpload } from '../../bridge/types';
  */
 export function Composer({
   disabled,
+  busy,
   streaming,
   onSend,
   onStop,
@@ -18,6 +19,8 @@ export function Composer({
   onCancelEdit,
 }: {
   disabled: boolean;
+  /** A send is on its way: another waits (the box stays usable, keeping focus). */
+  busy: boolean;
   streaming: boolean;
   onSend(text: string, attachments: AttachmentUpload[]): Promise<boolean>;
   onStop(): void;
@@ -34,7 +37,7 @@ export function Composer({
 
   const send = async () => {
     const text = draft.trim();
-    if (!text || disabled || sending || streaming) return;
+    if (!text || disabled || busy || sending || streaming) return;
     const issue = attachmentProblem(files);
     if (issue) {
       setProblem(issue);
@@ -59,6 +62,7 @@ export function Composer({
     } else if (e.key === 'Escape') {
       if (streaming) {
         e.preventDefault();
+        e.stopPropagation();
         onStop();
       } else if (editing) {
         e.preventDefault();
@@ -132,7 +136,7 @@ export function Composer({
             Stop
           </button>
         ) : (
-          <button type="submit" className="btn btn-primary" disabled={disabled || sending || !draft.trim()}>
+          <button type="submit" className="btn btn-primary" disabled={disabled || busy || sending || !draft.trim()}>
             {editing ? 'Resend' : 'Send'}
           </button>
         )}

@@ -35,7 +35,7 @@ export function ConversationSearch() {
 
   return (
     <div className="nav-search">
-      <form role="search" onSubmit={submit} autoComplete="off">
+      <form role="search" aria-label="Conversations" onSubmit={submit} autoComplete="off">
         <label htmlFor={`${id}-q`} className="visually-hidden">
           Search conversations
         </label>
@@ -64,6 +64,7 @@ export function ConversationSearch() {
                 <button
                   type="button"
                   className="search-hit"
+                  data-message-id={h.messageId ?? undefined}
                   onClick={() => {
                     void openConversation(h.conversationId, h.messageId).catch(() => undefined);
                     showSection('chat');

@@ -53,7 +53,7 @@ export function Sidebar({ session, current }: { session: SessionInfo; current: W
       </button>
       <ConversationSearch />
       <h2 className="nav-heading" id="conversations-nav">
-        Conversations
+        Chats
       </h2>
       {loadError ? <p className="nav-note">{loadError}</p> : null}
       {conversations && conversations.length === 0 ? <p className="nav-note">No conversations yet.</p> : null}
