@@ -100,6 +100,7 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await editor.getByLabel('Temperature').fill('0.3');
     await editor.getByLabel('Memory access').selectOption('readwrite');
     await expectAccessible(ada, 'agent editor');
+    await ada.evaluate(() => window.scrollTo(0, 0));
     await shot(ada, 'agent-editor');
     await editor.getByRole('button', { name: 'Create agent' }).click();
     await expect(editor).toBeHidden();
