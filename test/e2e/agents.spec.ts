@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
-import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
+import { failureScript, reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
 import { saveRecoveryKeyAndContinue, expectSignedInAs, rendererStorage } from './flows';
 import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
@@ -21,7 +21,8 @@ const AGENT_MARKER = `agent-private-${randomUUID()}`;
 const CHAT_MARKER = `chat-private-${randomUUID()}`;
 const ANSWER_MARKER = `answer-private-${randomUUID()}`;
 const MEMORY_MARKER = `memory-private-${randomUUID()}`;
-const MARKERS = [KEY_MARKER, AGENT_MARKER, CHAT_MARKER, ANSWER_MARKER, MEMORY_MARKER];
+const ATTACHMENT_MARKER = `attachment-private-${randomUUID()}`;
+const MARKERS = [KEY_MARKER, AGENT_MARKER, CHAT_MARKER, ANSWER_MARKER, MEMORY_MARKER, ATTACHMENT_MARKER];
 
 test.describe.configure({ mode: 'serial' });
 
@@ -113,6 +114,12 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await ada.getByRole('button', { name: 'New chat' }).click();
     await ada.getByLabel('Agent', { exact: true }).selectOption({ label: 'Researcher' });
     const box = ada.getByRole('textbox', { name: 'Message' });
+    // A file above the contract's limit is refused before anything is sent; a small one goes.
+    const attach = ada.getByLabel('Attach files');
+    await attach.setInputFiles({ name: 'huge.txt', mimeType: 'text/plain', buffer: Buffer.alloc(300 * 1024, 'a') });
+    await expect(ada.getByRole('alert')).toContainText('huge.txt is too large');
+    await attach.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from(`Field notes ${ATTACHMENT_MARKER}`) });
+    await expect(ada.getByRole('list', { name: 'Files to send' })).toContainText('notes.txt');
     await box.fill(`Tell me about zebrafinch songs ${CHAT_MARKER}`);
     await box.press('Shift+Enter');
     await box.pressSequentially('second line');
@@ -122,7 +129,9 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await expect(lastAnswer(ada)).toContainText(ANSWER_MARKER);
     await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
     await expect(ada.getByRole('navigation', { name: 'Workspace' })).toContainText('Tell me about zebrafinch');
+    await expect(ada.locator('article.message-user').last().getByRole('list', { name: 'Attachments' })).toContainText('notes.txt');
     expect(fake.chatRequests().at(-1)?.apiKey).toBe(KEY_MARKER);
+    expect(JSON.stringify(fake.chatRequests().at(-1)?.body)).toContain(ATTACHMENT_MARKER);
     // Token and timing details on demand.
     await lastAnswer(ada).getByRole('button', { name: 'Details' }).click();
     await expect(lastAnswer(ada).getByText('Tokens in / out')).toBeVisible();
@@ -149,15 +158,65 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await shot(ada, 'chat');
   });
 
+  await test.step('she edits her last message and sends it again; a failed answer shows its message and code', async () => {
+    // The provider's error echoes the key: the window must show Cubby's message, never the key.
+    fake.enqueue(failureScript('auth', 'openai', KEY_MARKER));
+    await ada.locator('article.message-user').last().getByRole('button', { name: 'Edit' }).click();
+    const box = ada.getByRole('textbox', { name: 'Edit your last message' });
+    await expect(box).toBeFocused();
+    await expect(box).toHaveValue('Count to two hundred slowly');
+    await box.fill('Count to three');
+    await box.press('Enter');
+    await expect(ada.locator('article.message-user').last()).toContainText('Count to three');
+    await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'error');
+    await expect(lastAnswer(ada).getByRole('alert')).toContainText('PROVIDER_AUTH');
+    await expect(lastAnswer(ada).locator('.badge')).toHaveText('Failed');
+    expect(await ada.content()).not.toContain(KEY_MARKER);
+    await expectAccessible(ada, 'chat with a failed answer');
+    fake.enqueue(reply('Three.', { chunkSize: 2 }));
+    await lastAnswer(ada).getByRole('button', { name: 'Retry' }).click();
+    await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
+    await expect(ada.locator('article.message')).toHaveCount(4);
+  });
+
+  await test.step('she renames, pins and exports the conversation, and deletes another', async () => {
+    const actions = ada.locator('.chat-head-actions');
+    await actions.getByRole('button', { name: 'Rename' }).click();
+    const dialog = ada.getByRole('dialog', { name: 'Rename conversation' });
+    await dialog.getByLabel('Title').fill('Finch notes');
+    await dialog.getByRole('button', { name: 'Rename' }).click();
+    await expect(ada.getByRole('heading', { name: 'Finch notes', level: 1 })).toBeVisible();
+    await actions.getByRole('button', { name: 'Pin' }).click();
+    await expect(ada.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: /Pinned.*Finch notes/ })).toBeVisible();
+    const [download] = await Promise.all([ada.waitForEvent('download'), actions.getByRole('button', { name: 'Export' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.md$/);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(await download.path(), 'utf8')).toContain(CHAT_MARKER);
+    await download.delete();
+
+    await ada.getByRole('button', { name: 'New chat' }).click();
+    const box = ada.getByRole('textbox', { name: 'Message' });
+    await box.fill('A throwaway question');
+    await box.press('Enter');
+    await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
+    // Pinned first, then by date.
+    await expect(ada.locator('.nav-conversations li').first()).toContainText('Finch notes');
+    await actions.getByRole('button', { name: 'Delete' }).click();
+    await ada.getByRole('dialog', { name: 'Delete conversation?' }).getByRole('button', { name: 'Delete' }).click();
+    await expect(ada.getByRole('heading', { name: 'New chat', level: 1 })).toBeVisible();
+    await expect(ada.locator('.nav-conversations li')).toHaveCount(1);
+  });
+
   await test.step('she finds the first message by a word and opens the conversation at it', async () => {
     await ada.getByRole('button', { name: 'New chat' }).click();
     await ada.getByRole('searchbox', { name: 'Search conversations' }).fill('zebrafinch');
     await ada.getByRole('searchbox', { name: 'Search conversations' }).press('Enter');
     const results = ada.getByRole('region', { name: 'Search results' });
-    await expect(results.locator('mark').first()).toHaveText(/zebrafinch/i);
+    await expect(results.locator('button[data-message-id] mark').first()).toHaveText(/^zebr/i);
     await expectAccessible(ada, 'search results');
     // A hit in a message (not the title) opens the conversation at that message.
     await results.locator('button[data-message-id]').first().click();
+    await expect(ada.getByRole('heading', { name: 'Finch notes', level: 1 })).toBeVisible();
     await expect(ada.locator('article.message-found')).toContainText(CHAT_MARKER);
   });
 
@@ -202,7 +261,7 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await saveRecoveryKeyAndContinue(bob);
     await expectSignedInAs(bob, BOB.displayName);
     // Ada is still signed in: her window still shows her conversation.
-    await expect(ada.getByRole('navigation', { name: 'Workspace' })).toContainText('Tell me about zebrafinch');
+    await expect(ada.locator('.nav-conversations')).toContainText('Finch notes');
 
     await expect(bob.getByText('No conversations yet.')).toBeVisible();
     await bob.getByRole('searchbox', { name: 'Search conversations' }).fill('zebrafinch');
@@ -220,6 +279,7 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     const html = await bob.content();
     for (const marker of MARKERS) expect(html).not.toContain(marker);
     expect(html).not.toContain('Researcher');
+    expect(html).not.toContain('Finch notes');
   });
 
   await test.step('nothing in browser storage, and no file holds what was typed or answered', async () => {
