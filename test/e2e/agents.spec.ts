@@ -220,6 +220,51 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await expect(ada.locator('article.message-found')).toContainText(CHAT_MARKER);
   });
 
+  await test.step('a long conversation loads by pages into a virtualized list that follows the answer unless she scrolled up', async () => {
+    await ada.getByRole('button', { name: 'New chat' }).click();
+    const box = ada.getByRole('textbox', { name: 'Message' });
+    for (let i = 1; i <= 26; i++) {
+      fake.enqueue(reply(`Answer ${i}`, { chunkSize: 20 }));
+      await box.fill(`Long chat message ${i}`);
+      await box.press('Enter');
+      await expect(lastAnswer(ada)).toContainText(`Answer ${i}`);
+      await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
+    }
+    // Reopen it: the last page (50 of 52 messages), at the bottom, with only part of it in the DOM.
+    await ada.locator('.nav-conversations').getByRole('button', { name: /Finch notes/ }).click();
+    await ada.locator('.nav-conversations').getByRole('button', { name: /Long chat message 1/ }).click();
+    const list = ada.getByTestId('chat-messages');
+    await expect(list.locator('.chat-older')).toHaveText('Scroll up for earlier messages');
+    await expect(lastAnswer(ada)).toContainText('Answer 26');
+    await expect(lastAnswer(ada)).toBeInViewport();
+    expect(await ada.locator('article.message').count()).toBeLessThan(50);
+    // Scrolling to the top loads the page before.
+    for (let i = 0; i < 10 && (await list.locator('.chat-older').count()) > 0; i++) {
+      await list.evaluate((el) => el.scrollTo(0, 0));
+      await ada.waitForTimeout(200);
+    }
+    await expect(list.locator('.chat-older')).toHaveCount(0);
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await expect(ada.locator('article.message-user').first()).toContainText('Long chat message 1');
+
+    const distanceFromEnd = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    // At the bottom, a streaming answer is followed...
+    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    fake.enqueue(reply(Array.from({ length: 40 }, (_, i) => `Line ${i}.`).join('\n\n'), { chunkSize: 8, delayMs: 15 }));
+    await box.fill('Stream a long answer');
+    await box.press('Enter');
+    await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
+    await expect.poll(distanceFromEnd).toBeLessThan(60);
+    // ...but not once she scrolled up.
+    fake.enqueue(reply(Array.from({ length: 40 }, (_, i) => `Row ${i}.`).join('\n\n'), { chunkSize: 8, delayMs: 25 }));
+    await box.fill('Another long answer');
+    await box.press('Enter');
+    await expect(lastAnswer(ada)).toContainText('Row 1.');
+    await list.evaluate((el) => el.scrollTo(0, el.scrollHeight / 3));
+    await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
+    expect(await distanceFromEnd()).toBeGreaterThan(200);
+  });
+
   await test.step('she saves a memory and finds it', async () => {
     await nav(ada, 'Memory');
     await ada.getByRole('textbox', { name: 'Fact' }).fill(`My kettle is blue ${MEMORY_MARKER}`);
