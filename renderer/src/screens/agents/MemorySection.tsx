@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api, asBridgeError, type BridgeCallError } from '../../bridge';
 import type { MemoryFact } from '../../bridge/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Snippet } from '../../components/Snippet';
 import { formatDateTime } from '../../components/formatTime';
 import { sameSession } from '../../stores/epoch';
 import { loadMemory, useLibraryStore } from '../../stores/libraryStore';
@@ -116,7 +117,7 @@ export default function MemorySection() {
                 ) : (
                   <>
                     <span className="item-text">
-                      <span className="item-name item-fact">{f.snippet ? f.snippet.map((p, i) => (p.match ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>)) : f.text}</span>
+                      <span className="item-name item-fact">{f.snippet ? <Snippet parts={f.snippet} /> : f.text}</span>
                       <span className="item-note">
                         {f.source === 'agent' ? 'Saved by an agent' : 'Saved by you'} · {formatDateTime(f.updatedAt)}
                       </span>

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, asBridgeError, type BridgeCallError } from '../../bridge';
 import type { SearchHit } from '../../bridge/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { Snippet } from '../../components/Snippet';
 import { openConversation } from '../../stores/chatStore';
 import { sameSession } from '../../stores/epoch';
 import { showSection } from '../../stores/sessionStore';
@@ -72,7 +73,7 @@ export function ConversationSearch() {
                 >
                   <span className="search-hit-title">{h.conversationTitle || 'Untitled'}</span>
                   <span className="search-hit-snippet">
-                    {h.snippet.map((p, j) => (p.match ? <mark key={j}>{p.text}</mark> : <span key={j}>{p.text}</span>))}
+                    <Snippet parts={h.snippet} />
                   </span>
                 </button>
               </li>
