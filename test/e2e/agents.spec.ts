@@ -85,6 +85,28 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     expect(fake.requests.filter((r) => r.path === '/v1/models').every((r) => r.apiKey === KEY_MARKER)).toBe(true);
     await expectAccessible(ada, 'providers');
     await shot(ada, 'providers');
+
+    // Keys: rename; replace with a value that is never shown either; a spare one deleted.
+    await ada.getByRole('button', { name: 'Rename Fake key' }).click();
+    const rename = ada.getByRole('dialog', { name: 'Rename Fake key' });
+    await rename.getByLabel('Name').fill('Fake provider key');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await expect(ada.getByText('Fake provider key', { exact: true })).toBeVisible();
+    await ada.getByRole('button', { name: 'Add key' }).click();
+    const add = ada.getByRole('dialog', { name: 'Add a key' });
+    await add.getByLabel('Name').fill('Spare key');
+    await add.getByLabel('Key', { exact: true }).fill(`${KEY_MARKER}-spare`);
+    await add.getByRole('button', { name: 'Add key' }).click();
+    await expect(ada.getByRole('listitem').filter({ hasText: 'Spare key' })).toContainText('Not used');
+    await ada.getByRole('button', { name: 'Replace Spare key' }).click();
+    const replace = ada.getByRole('dialog', { name: 'Replace Spare key' });
+    await replace.getByLabel('Key', { exact: true }).fill(`${KEY_MARKER}-spare2`);
+    await replace.getByRole('button', { name: 'Replace key' }).click();
+    await expect(ada.getByRole('listitem').filter({ hasText: 'Spare key' })).toContainText('Ends in are2');
+    await ada.getByRole('button', { name: 'Delete Spare key' }).click();
+    await ada.getByRole('dialog', { name: 'Delete Spare key?' }).getByRole('button', { name: 'Delete key' }).click();
+    await expect(ada.getByText('Spare key')).toHaveCount(0);
+    expect(await ada.content()).not.toContain(KEY_MARKER);
   });
 
   await test.step('she creates an agent on it', async () => {
@@ -107,6 +129,19 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await expect(editor).toBeHidden();
     await expect(ada.getByRole('listitem').filter({ hasText: 'Researcher' })).toContainText('Fake provider · fake-small');
     await expectAccessible(ada, 'agents list');
+
+    // Duplicate, edit the copy, delete it.
+    await ada.getByRole('button', { name: 'Duplicate Researcher' }).click();
+    await ada.getByRole('button', { name: 'Edit Researcher (copy)' }).click();
+    const copyEditor = ada.getByRole('region', { name: 'Edit Researcher (copy)' });
+    await expect(copyEditor.getByLabel('Instructions')).toHaveValue(`Answer briefly. ${AGENT_MARKER}`);
+    await copyEditor.getByLabel('Name', { exact: true }).fill('Scratch agent');
+    await copyEditor.getByRole('button', { name: 'Save agent' }).click();
+    await expect(copyEditor).toBeHidden();
+    await ada.getByRole('button', { name: 'Delete Scratch agent' }).click();
+    await ada.getByRole('dialog', { name: 'Delete Scratch agent?' }).getByRole('button', { name: 'Delete agent' }).click();
+    await expect(ada.getByText('Scratch agent')).toHaveCount(0);
+    await expect(ada.getByRole('listitem').filter({ hasText: 'Researcher' })).toHaveCount(1);
   });
 
   await test.step('she chats: the answer streams in and renders as Markdown', async () => {
@@ -275,6 +310,16 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await expect(ada.getByRole('heading', { name: 'Matching facts' })).toBeVisible();
     await expect(ada.locator('.item-fact mark')).toHaveText(/kettle/i);
     await expectAccessible(ada, 'memory');
+    // Edit one, delete another.
+    await ada.getByRole('searchbox', { name: 'Search memory' }).fill('');
+    await ada.getByRole('textbox', { name: 'Fact' }).fill('A fact to delete');
+    await ada.getByRole('button', { name: 'Save fact' }).click();
+    await ada.getByRole('listitem').filter({ hasText: 'A fact to delete' }).getByRole('button', { name: 'Delete fact' }).click();
+    await expect(ada.getByText('A fact to delete')).toHaveCount(0);
+    await ada.getByRole('listitem').filter({ hasText: MEMORY_MARKER }).getByRole('button', { name: 'Edit fact' }).click();
+    await ada.getByRole('listitem').getByRole('textbox', { name: 'Fact' }).fill(`My kettle is green ${MEMORY_MARKER}`);
+    await ada.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(ada.getByRole('listitem').filter({ hasText: MEMORY_MARKER })).toContainText('My kettle is green');
   });
 
   let inviteCode = '';
