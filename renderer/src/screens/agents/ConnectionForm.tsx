@@ -4,6 +4,8 @@ import type { ProviderConnection } from '../../bridge/types';
 import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
+import { SetByOrganization } from '../../components/SetByOrganization';
+import { usePolicyStore } from '../../stores/policyStore';
 import { reloadLibrary, useLibraryStore } from '../../stores/libraryStore';
 
 export const KIND_LABELS = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible (Ollama, LM Studio, …)' } as const;
@@ -17,7 +19,12 @@ const NEW_SECRET = '__new__';
 export function ConnectionForm({ connection, onDone }: { connection: ProviderConnection | null; onDone: () => void }) {
   const id = useId();
   const secrets = useLibraryStore((s) => s.secrets);
-  const [kind, setKind] = useState<Kind>(connection?.kind ?? 'openai');
+  const allowedKinds = usePolicyStore((s) => s.policy?.allowedProviderKinds);
+  const allowedUrls = usePolicyStore((s) => s.policy?.allowedProviderBaseUrls);
+  // The organization may limit the kinds and addresses; main refuses the others (POLICY_FORBIDS).
+  const kinds = (Object.keys(KIND_LABELS) as Kind[]).filter((k) => !allowedKinds?.setByOrganization || allowedKinds.value.includes(k) || k === connection?.kind);
+  const [chosenKind, setKind] = useState<Kind | null>(connection?.kind ?? null);
+  const kind: Kind = chosenKind ?? kinds[0] ?? 'openai';
   const [name, setName] = useState(connection?.name ?? '');
   const [baseUrl, setBaseUrl] = useState(connection?.baseUrl ?? '');
   const [secretId, setSecretId] = useState(connection?.secretId ?? (secrets?.length ? secrets[0]!.id : NEW_SECRET));
@@ -58,13 +65,19 @@ export function ConnectionForm({ connection, onDone }: { connection: ProviderCon
         <div className="grid-2">
           <div className="field">
             <label htmlFor={`${id}-kind`}>Kind</label>
-            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-              {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
+            <select id={`${id}-kind`} value={kind} onChange={(e) => setKind(e.target.value as Kind)} aria-describedby={allowedKinds?.setByOrganization ? `${id}-kind-hint` : undefined}>
+              {kinds.map((k) => (
                 <option key={k} value={k}>
                   {KIND_LABELS[k]}
                 </option>
               ))}
             </select>
+            {allowedKinds?.setByOrganization ? (
+              <p className="hint" id={`${id}-kind-hint`}>
+                Only the kinds allowed on this computer are offered.
+                <SetByOrganization />
+              </p>
+            ) : null}
           </div>
           <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={1000} autoComplete="off" />
         </div>
@@ -74,7 +87,18 @@ export function ConnectionForm({ connection, onDone }: { connection: ProviderCon
           value={baseUrl}
           onChange={(e) => setBaseUrl(e.target.value)}
           placeholder={kind === 'openai-compatible' ? 'http://127.0.0.1:11434/v1' : "Empty: the provider's own"}
-          hint={kind === 'openai-compatible' ? 'Required for OpenAI-compatible servers.' : "Leave empty to use the provider's public address."}
+          hint={
+            <>
+              {kind === 'openai-compatible' ? 'Required for OpenAI-compatible servers.' : "Leave empty to use the provider's public address."}
+              {allowedUrls?.value ? (
+                <>
+                  {' '}
+                  Allowed addresses: {allowedUrls.value.join(', ') || 'none'}.
+                  {allowedUrls.setByOrganization ? <SetByOrganization /> : null}
+                </>
+              ) : null}
+            </>
+          }
           autoComplete="off"
         />
         <div className="field">

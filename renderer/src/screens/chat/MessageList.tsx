@@ -40,6 +40,11 @@ export function MessageList({ agentName, actionsFor }: { agentName: string; acti
     }
   };
 
+  // Scrolling up by wheel or keys lets go of the end at once, before a delta could pull the list back down.
+  const letGo = () => {
+    pinned.current = false;
+  };
+
   // Older messages arrived above: keep what the person was reading where it was.
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -72,7 +77,10 @@ export function MessageList({ agentName, actionsFor }: { agentName: string; acti
   }, [focusId, messages, hasMore, loading, virtualizer]);
 
   return (
-    <div className="chat-scroll" ref={scrollRef} onScroll={onScroll} tabIndex={0} role="region" aria-label="Messages" data-testid="chat-messages">
+    <div className="chat-scroll" ref={scrollRef} onScroll={onScroll}
+      onWheel={(e) => e.deltaY < 0 && letGo()}
+      onKeyDown={(e) => ['ArrowUp', 'PageUp', 'Home'].includes(e.key) && letGo()}
+      tabIndex={0} role="region" aria-label="Messages" data-testid="chat-messages">
       {hasMore ? (
         <p className="chat-older muted" role="status">
           {loading ? 'Loading earlier messages…' : 'Scroll up for earlier messages'}
