@@ -64,6 +64,11 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await expect(ada.getByRole('heading', { name: 'Providers and keys', level: 1 })).toBeVisible();
     await expect(ada.getByText('No connections yet.', { exact: false })).toBeVisible();
     await expectAccessible(ada, 'providers (empty)');
+    // Local servers on their default ports are offered in one click (none answers on this machine's test ports, or some do).
+    await ada.getByRole('button', { name: 'Look for local servers' }).click();
+    const offers = ada.getByRole('region', { name: 'Local servers' });
+    await expect(offers).toBeVisible();
+    await expect(offers.getByText('No Ollama or LM Studio server answered on this computer.').or(offers.getByRole('button', { name: /^Connect / }).first())).toBeVisible();
     await ada.getByRole('button', { name: 'Add connection' }).click();
     const form = ada.getByRole('region', { name: 'Add a connection' });
     await form.getByLabel('Kind').selectOption('openai');
