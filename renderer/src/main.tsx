@@ -7,6 +7,7 @@ import { loadPolicy } from './stores/policyStore';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/layout.css';
+import './styles/workspace.css';
 
 startApp();
 void loadPolicy();

@@ -15,6 +15,18 @@ export type {
   AuditEntry,
   PolicyView,
   IdleLockView,
+  Agent,
+  ProviderConnection,
+  ModelInfo,
+  LocalServerOffer,
+  SecretSummary,
+  MemoryFact,
+  Conversation,
+  Message,
+  AttachmentMeta,
+  SearchHit,
+  RunIds,
+  AttachmentUpload,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { BridgeCallError } from '../bridge';
 import type { ErrorCode } from '../bridge/types';
+import { SetByOrganization } from './SetByOrganization';
 
 /** What to do next, where main's message does not already say it. */
 const NEXT_STEP: Partial<Record<ErrorCode, string>> = {
@@ -19,6 +20,7 @@ export function ErrorAlert({ error, children }: { error: BridgeCallError | null;
       <p>
         {error.message}
         {next ? ` ${next}` : ''}
+        {error.code === 'POLICY_FORBIDS' ? <SetByOrganization /> : null}
       </p>
       {children}
     </div>

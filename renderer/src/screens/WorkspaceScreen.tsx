@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useSessionStore } from '../stores/sessionStore';
 import { AuditSection } from './admin/AuditSection';
 import { UsersSection } from './admin/UsersSection';
@@ -6,6 +6,13 @@ import { SettingsSection } from './settings/SettingsSection';
 import { Header } from './workspace/Header';
 import { HomeSection } from './workspace/HomeSection';
 import { Sidebar } from './workspace/Sidebar';
+
+// After sign-in only: chat (with the virtualizer and, through it, the Markdown chunk) and the
+// agent and provider screens are chunks of their own, never on the login path.
+const ChatSection = lazy(() => import('./chat/ChatSection'));
+const AgentsSection = lazy(() => import('./agents/AgentsSection'));
+const ProvidersSection = lazy(() => import('./agents/ProvidersSection'));
+const MemorySection = lazy(() => import('./agents/MemorySection'));
 
 /**
  * The signed-in shell: header, navigation and the current section. On arrival (sign-in, unlock)
@@ -32,11 +39,23 @@ export function WorkspaceScreen() {
       <Header session={session} />
       <div className="shell-body">
         <Sidebar session={session} current={shown} />
-        <main className="content" id="content" ref={mainRef}>
-          {shown === 'home' ? <HomeSection session={session} /> : null}
-          {shown === 'settings' ? <SettingsSection /> : null}
-          {shown === 'users' ? <UsersSection /> : null}
-          {shown === 'audit' ? <AuditSection /> : null}
+        <main className={shown === 'chat' ? 'content content-chat' : 'content'} id="content" ref={mainRef}>
+          <Suspense
+            fallback={
+              <p className="muted" aria-busy="true">
+                <span className="spinner" aria-hidden="true" /> Loading…
+              </p>
+            }
+          >
+            {shown === 'home' ? <HomeSection session={session} /> : null}
+            {shown === 'chat' ? <ChatSection /> : null}
+            {shown === 'agents' ? <AgentsSection /> : null}
+            {shown === 'providers' ? <ProvidersSection /> : null}
+            {shown === 'memory' ? <MemorySection /> : null}
+            {shown === 'settings' ? <SettingsSection /> : null}
+            {shown === 'users' ? <UsersSection /> : null}
+            {shown === 'audit' ? <AuditSection /> : null}
+          </Suspense>
         </main>
       </div>
     </div>

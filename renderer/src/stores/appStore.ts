@@ -5,6 +5,7 @@ import { sameSession } from './epoch';
 import { resetUserStores } from './reset';
 import { initialAdminState, useAdminStore } from './adminStore';
 import { useSessionStore } from './sessionStore';
+import { listenForChatEvents } from './chatStore';
 
 /**
  * Which screen the window shows, from main's app.status. It holds no user data beyond the
@@ -101,6 +102,7 @@ export function startApp(): void {
     void refreshStatus({ preferPicker: payload.reason === 'signed-out' });
   });
   bridge.on('session.changed', ({ session }) => applySessionChange(session));
+  listenForChatEvents();
   onBridgeClosed(() => {
     resetUserStores();
     useAppStore.setState({

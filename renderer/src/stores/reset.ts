@@ -1,12 +1,17 @@
 import { initialAdminState, useAdminStore } from './adminStore';
+import { initialChatState, resetChatRuns, useChatStore } from './chatStore';
 import { endSessionEpoch } from './epoch';
+import { initialLibraryState, useLibraryStore } from './libraryStore';
 import { initialSessionState, useSessionStore } from './sessionStore';
 import { initialSettingsState, useSettingsStore } from './settingsStore';
 
 /** Lock and sign-out drop everything this window knew about its user. */
 export function resetUserStores(): void {
   endSessionEpoch();
+  resetChatRuns();
   useSessionStore.setState(initialSessionState, true);
   useSettingsStore.setState(initialSettingsState, true);
   useAdminStore.setState(initialAdminState, true);
+  useLibraryStore.setState(initialLibraryState, true);
+  useChatStore.setState(initialChatState, true);
 }

@@ -1,14 +1,29 @@
+import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../bridge/types';
+import { loadConversations, openConversation, startNewChat, useChatStore } from '../../stores/chatStore';
 import { showSection, type WorkspaceSection } from '../../stores/sessionStore';
+import { ConversationSearch } from './ConversationSearch';
 
 const ITEMS: { id: WorkspaceSection; label: string; admin?: boolean }[] = [
   { id: 'home', label: 'Home' },
+  { id: 'agents', label: 'Agents' },
+  { id: 'providers', label: 'Providers and keys' },
+  { id: 'memory', label: 'Memory' },
   { id: 'settings', label: 'Settings' },
   { id: 'users', label: 'Users', admin: true },
   { id: 'audit', label: 'Audit log', admin: true },
 ];
 
+/** Navigation: a new chat, the person's conversations (and a search over them), then the other sections. */
 export function Sidebar({ session, current }: { session: SessionInfo; current: WorkspaceSection }) {
+  const conversations = useChatStore((s) => s.conversations);
+  const openId = useChatStore((s) => s.openId);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (conversations === null) loadConversations().catch((e: Error) => setLoadError(e.message));
+  }, [conversations]);
+
   const visible = ITEMS.filter((i) => !i.admin || session.isAdmin);
   const item = (i: (typeof ITEMS)[number]) => (
     <li key={i.id}>
@@ -22,8 +37,51 @@ export function Sidebar({ session, current }: { session: SessionInfo; current: W
       </button>
     </li>
   );
+  const chatOpen = current === 'chat';
   return (
     <nav className="sidebar" aria-label="Workspace">
+      <button
+        type="button"
+        className="btn btn-primary nav-new-chat"
+        aria-current={chatOpen && openId === null ? 'page' : undefined}
+        onClick={() => {
+          startNewChat();
+          showSection('chat');
+        }}
+      >
+        New chat
+      </button>
+      <ConversationSearch />
+      <h2 className="nav-heading" id="conversations-nav">
+        Chats
+      </h2>
+      {loadError ? <p className="nav-note">{loadError}</p> : null}
+      {conversations && conversations.length === 0 ? <p className="nav-note">No conversations yet.</p> : null}
+      <ul aria-labelledby="conversations-nav" className="nav-conversations">
+        {(conversations ?? []).map((c) => {
+          const active = chatOpen && openId === c.id;
+          return (
+            <li key={c.id}>
+              <button
+                type="button"
+                className={active ? 'nav-item nav-item-active' : 'nav-item'}
+                aria-current={active ? 'page' : undefined}
+                onClick={() => {
+                  void openConversation(c.id).catch(() => undefined);
+                  showSection('chat');
+                }}
+              >
+                {c.pinned ? (
+                  <span className="nav-pin" aria-label="Pinned" role="img">
+                    ★
+                  </span>
+                ) : null}
+                <span className="nav-item-text">{c.title || 'Untitled'}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
       <ul>{visible.filter((i) => !i.admin).map(item)}</ul>
       {session.isAdmin ? (
         <>
