@@ -28,6 +28,8 @@ export interface CubbyOptions {
   log?: RouterLog;
   /** The OS clipboard, where main copies secrets itself (the Electron app). */
   clipboard?: Clipboard;
+  /** Opens a checked http(s) link in the system browser (the Electron app's shell.openExternal). */
+  openExternal?: (url: string) => Promise<void>;
   /** Listen for the command line on the control channel (the app and the browser host do). */
   control?: boolean;
   /** Tests and the bench: provider requests with retries off, another fetch, other local-server ports. */
@@ -57,6 +59,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
   const router = new Router(accounts, handlers, {
     log: opts.log,
     clipboard: opts.clipboard && new SecretClipboard(opts.clipboard),
+    openExternal: opts.openExternal,
     policy,
     idleLockSeconds,
     providerRuntime: opts.providerRuntime,

@@ -4,7 +4,7 @@
  * lives in main/core and main/ipc and is tested under Node.
  */
 import { join } from 'node:path';
-import { app, clipboard, dialog } from 'electron';
+import { app, clipboard, dialog, shell } from 'electron';
 import { startCubby, type Cubby } from '../app';
 import { isCubbyError } from '../core/errors';
 import { KEYCHAIN_SERVICE, KeytarKeychain } from '../core/keys/keychain';
@@ -57,6 +57,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDir: dataDirOverride || app.getPath('userData'),
         keychain: new KeytarKeychain(service),
         clipboard,
+        openExternal: (url) => shell.openExternal(url),
         control: true,
         machinePolicy: machinePolicySource(dev),
         idleLockSecondsOverride: dev ? process.env.CUBBY_IDLE_LOCK_SECONDS : undefined,

@@ -49,6 +49,8 @@ export interface HandlerContext {
   readonly accounts: Accounts;
   /** Main's clipboard for secrets; null where the renderer copies itself (the browser host). */
   readonly clipboard: SecretClipboard | null;
+  /** Opens a checked http(s) link in the system browser (the Electron shell); null elsewhere. */
+  readonly openExternal: ((url: string) => Promise<void>) | null;
   /** The machine policy in force (main enforces it; the UI only shows it). */
   readonly policy: EffectivePolicy;
   /** The machine's idle-lock time in seconds (0: off), the ceiling for a person's own. */
@@ -109,6 +111,7 @@ export class Router {
 
   private readonly log: RouterLog;
   private readonly clipboard: SecretClipboard | null;
+  private readonly openExternal: ((url: string) => Promise<void>) | null;
   private readonly policy: EffectivePolicy;
   private readonly idleLockSeconds: number;
   private readonly providerRuntime: ProviderRuntime;
@@ -116,11 +119,19 @@ export class Router {
   constructor(
     private readonly accounts: Accounts,
     private readonly handlers: Handlers,
-    opts: { log?: RouterLog; clipboard?: SecretClipboard; policy?: EffectivePolicy; idleLockSeconds?: number; providerRuntime?: ProviderRuntime } = {},
+    opts: {
+      log?: RouterLog;
+      clipboard?: SecretClipboard;
+      openExternal?: (url: string) => Promise<void>;
+      policy?: EffectivePolicy;
+      idleLockSeconds?: number;
+      providerRuntime?: ProviderRuntime;
+    } = {},
   ) {
     this.providerRuntime = opts.providerRuntime ?? {};
     this.log = opts.log ?? silentLog;
     this.clipboard = opts.clipboard ?? null;
+    this.openExternal = opts.openExternal ?? null;
     this.policy = opts.policy ?? defaultPolicy();
     this.idleLockSeconds = opts.idleLockSeconds ?? DEFAULT_IDLE_LOCK_SECONDS;
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
@@ -284,6 +295,7 @@ export class Router {
     return {
       accounts: this.accounts,
       clipboard: this.clipboard,
+      openExternal: this.openExternal,
       policy: this.policy,
       idleLockSeconds: this.idleLockSeconds,
       session,

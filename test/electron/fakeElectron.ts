@@ -259,4 +259,8 @@ export const clipboard = {
 export const errorBoxes: string[][] = [];
 export const dialog = { showErrorBox: (title: string, body: string) => void errorBoxes.push([title, body]) };
 
+/** shell.openExternal: the links main was asked to open, in order. */
+export const openedLinks: string[] = [];
+export const shell = { openExternal: async (url: string) => void openedLinks.push(url) };
+
 export const BrowserWindow = FakeBrowserWindow;

@@ -47,6 +47,8 @@ function probe(channel: ChannelName, target: Target): unknown {
     'auth.lock': {},
     'session.activity': {},
     'clipboard.copySecret': { text: target.settingKey },
+    'clipboard.copyText': { text: target.settingKey },
+    'app.openLink': { url: `https://example.invalid/${target.username}` },
     'auth.signOut': {},
     'account.changePassword': { currentPassword: 'wrong current pw', newPassword: 'a long enough pw' },
     'account.renewRecoveryKey': { password: 'wrong current pw' },

@@ -21,7 +21,11 @@ export class SecretClipboard {
     private readonly clearAfterMs = SECRET_CLIPBOARD_MS,
   ) {}
 
-  async copy(session: Pick<Session, 'isOpen' | 'onClose'>, text: string): Promise<void> {
+  /**
+   * `until: 'lock'` (a person's own content, such as an answer they copy): no timer, but it is
+   * still taken back when they lock or sign out, so the next person at the computer cannot paste it.
+   */
+  async copy(session: Pick<Session, 'isOpen' | 'onClose'>, text: string, until: 'timeout' | 'lock' = 'timeout'): Promise<void> {
     await this.clipboard.writeText(text);
     let done = false;
     const clear = () => {
@@ -31,8 +35,8 @@ export class SecretClipboard {
       stopWatching();
       void this.takeBack(text);
     };
-    const timer = setTimeout(clear, this.clearAfterMs);
-    (timer as { unref?: () => void }).unref?.();
+    const timer = until === 'timeout' ? setTimeout(clear, this.clearAfterMs) : undefined;
+    (timer as { unref?: () => void } | undefined)?.unref?.();
     const stopWatching = session.onClose(clear);
     // Locked while the write was under way: take it back at once.
     if (!session.isOpen) clear();

@@ -17,4 +17,28 @@ export const accountHandlers: AreaHandlers<keyof typeof accountChannels> = {
     await ctx.clipboard.copy(own(ctx), input.text);
     return {};
   },
+  'clipboard.copyText': async (input, ctx) => {
+    if (!ctx.clipboard) throw new CubbyError('NOT_SUPPORTED', 'This window copies through the browser.');
+    await ctx.clipboard.copy(own(ctx), input.text, 'lock');
+    return {};
+  },
+  'app.openLink': async (input, ctx) => {
+    own(ctx);
+    const url = openableLink(input.url);
+    if (!ctx.openExternal) throw new CubbyError('NOT_SUPPORTED', 'This window opens links itself.');
+    await ctx.openExternal(url);
+    return {};
+  },
 };
+
+/**
+ * Only plain web links leave the app: http or https, no user name or password in them (a
+ * model could write `https://bank.example@evil.example`). Answers the normalised URL.
+ */
+export function openableLink(raw: string): string {
+  const url = URL.parse(raw.trim());
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '' || url.hostname === '') {
+    throw new CubbyError('VALIDATION', 'Only web links (http or https) can be opened.');
+  }
+  return url.href;
+}

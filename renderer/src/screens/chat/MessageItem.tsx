@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Message } from '../../bridge/types';
 import { LazyModelMarkdown } from '../../components/markdown';
 import type { RunError } from '../../stores/chatStore';
-import { copyMessageText } from './copyMessage';
+import { copyMessageText, openAnswerLink } from './copyMessage';
 
 const STATUS_LABEL: Partial<Record<Message['status'], string>> = {
   streaming: 'Answering…',
@@ -43,7 +43,13 @@ export function MessageItem({ message, agentName, runError, actions, highlighted
       {mine ? (
         <p className="message-text">{message.content}</p>
       ) : message.content ? (
-        <LazyModelMarkdown text={message.content} streaming={streaming} onCopyCode={(code) => copyMessageText(code)} headingLevel={2} />
+        <LazyModelMarkdown
+          text={message.content}
+          streaming={streaming}
+          onCopyCode={(code) => copyMessageText(code)}
+          onOpenLink={(url) => void openAnswerLink(url)}
+          headingLevel={2}
+        />
       ) : streaming ? (
         <p className="muted">
           <span className="spinner" aria-hidden="true" /> Waiting for the first words…

@@ -1,15 +1,34 @@
-import { copySecret } from '../../components/copyText';
+import { api, asBridgeError } from '../../bridge';
 
 /**
- * Copy through main's clipboard channel (which clears it again after a minute) where the text
- * fits it; longer text goes through the browser's clipboard.
+ * Copy the person's own content (an answer, a code block) through main, which takes it back off
+ * the clipboard when they lock; only the browser host, with no OS clipboard of its own, leaves it
+ * to the browser. False if the copy failed.
  */
 export async function copyMessageText(text: string): Promise<boolean> {
-  if (text.length > 0 && text.length <= 256) return copySecret(text);
+  if (text.length === 0) return false;
+  try {
+    await api('clipboard.copyText', { text });
+    return true;
+  } catch (e) {
+    if (asBridgeError(e).code !== 'NOT_SUPPORTED') return false;
+  }
   try {
     await navigator.clipboard.writeText(text);
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A link in an answer, after the person clicked it: main opens http(s) links in the system
+ * browser. The browser host has no system browser to hand it to: a new tab, with no opener.
+ */
+export async function openAnswerLink(url: string): Promise<void> {
+  try {
+    await api('app.openLink', { url });
+  } catch (e) {
+    if (asBridgeError(e).code === 'NOT_SUPPORTED') window.open(url, '_blank', 'noopener,noreferrer');
   }
 }
