@@ -39,7 +39,8 @@ test.afterAll(async () => {
   await fake?.close();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+// Transitions finished: a theme switch just before must not leave colours half-way.
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
 const lastAnswer = (page: Page) => page.locator('article.message-assistant').last();
 

@@ -31,7 +31,8 @@ test.afterAll(async () => {
   await h?.close();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+// Transitions finished: a theme switch just before must not leave colours half-way.
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
 
 test('first run, invite, two people at once, lock, backoff, recovery, deletion, nothing left behind', async () => {
   const adaContext = await h.openProfile();
