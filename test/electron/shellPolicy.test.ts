@@ -35,6 +35,9 @@ describe('the save dialog’s file name', () => {
     expect(downloadFileName('cubby-recovery-key-ada.txt')).toBe('cubby-recovery-key-ada.txt');
     expect(downloadFileName('cubby-recovery-key-ada')).toBe('cubby-recovery-key-ada.txt');
     expect(downloadFileName('KEY.TXT')).toBe('KEY.txt');
+    // A conversation exported as Markdown keeps its type.
+    expect(downloadFileName('Zebra finch songs.md')).toBe('Zebra-finch-songs.md');
+    expect(downloadFileName('notes.MD')).toBe('notes.md');
   });
 
   it('never yields a path, a hidden file or another type', () => {
@@ -42,6 +45,7 @@ describe('the save dialog’s file name', () => {
     expect(downloadFileName('/etc/passwd')).toBe('etc-passwd.txt');
     expect(downloadFileName('C:\\Windows\\evil.exe')).toBe('C-Windows-evil.exe.txt');
     expect(downloadFileName('run.desktop')).toBe('run.desktop.txt');
+    expect(downloadFileName('evil.md.exe')).toBe('evil.md.exe.txt');
     expect(downloadFileName('a\u0000b\nc.txt')).toBe('a-b-c.txt');
     for (const name of ['', '...', '.txt', '///', undefined, null, 7]) expect(downloadFileName(name), String(name)).toBe('cubby.txt');
     expect(downloadFileName('x'.repeat(500)).length).toBeLessThanOrEqual(100);
@@ -52,6 +56,11 @@ describe('the save dialog’s file name', () => {
       title: 'Save as text file',
       defaultPath: 'cubby-recovery-key-bob.txt',
       filters: [{ name: 'Text file', extensions: ['txt'] }],
+    });
+    expect(saveDialogOptions('chat.md')).toEqual({
+      title: 'Save as Markdown file',
+      defaultPath: 'chat.md',
+      filters: [{ name: 'Markdown file', extensions: ['md'] }],
     });
   });
 });
