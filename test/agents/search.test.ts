@@ -129,3 +129,15 @@ test('memory: edit, delete and search with highlights keep the index in step', (
   expect(searchMemory(s, 'swimming')).toEqual([]);
   expect(searchMemory(world.bob, 'locker')).toEqual([]);
 });
+
+test('a message hit shows whole words around the match, not a few letters', () => {
+  const s = world.admin;
+  const conv = createConversation(s, { agentId: null, agentName: 'x', title: 'Birds' });
+  const text = 'In the early morning the small zebrafinch sings its short song from the top of the hedge, again and again.';
+  const id = appendMessage(s, conv.id, { role: 'assistant', content: text, status: 'complete' });
+  const hit = searchConversations(s, 'zebrafinch').find((h) => h.messageId === id)!;
+  const shown = hit.snippet.map((p) => p.text).join('');
+  expect(hit.snippet.filter((p) => p.match).map((p) => p.text).join('')).toBe('zebrafinch');
+  // The words on both sides of the match are there whole.
+  expect(shown).toContain('the small zebrafinch sings its short song');
+});

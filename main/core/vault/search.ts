@@ -24,10 +24,12 @@ export function searchConversations(session: Session, query: string, opts: { lim
        WHERE conversations_fts MATCH ? ORDER BY bm25(conversations_fts) LIMIT ?`,
     )
     .all(MATCH_START, MATCH_END, match, limit) as (Omit<SearchHit, 'snippet' | 'messageId'> & { marked: string })[];
+  // 64 tokens, FTS5's most: with the trigram tokenizer a token is about one character, and
+  // fewer cut the words around a match short.
   const messages = db
     .prepare(
       `SELECT m.conversation_id AS conversationId, c.title AS conversationTitle, m.id AS messageId,
-              snippet(messages_fts, 0, ?, ?, '…', 16) AS marked, m.created_at AS createdAt
+              snippet(messages_fts, 0, ?, ?, '…', 64) AS marked, m.created_at AS createdAt
        FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id
        WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts) LIMIT ?`,
     )
