@@ -5,9 +5,17 @@ import { api, asBridgeError } from '../bridge';
  * or when this session locks; only the browser host, which has no OS clipboard of its own,
  * leaves it to the browser. False if the copy failed.
  */
-export async function copySecret(text: string): Promise<boolean> {
+export function copySecret(text: string): Promise<boolean> {
+  return copyThroughMain('clipboard.copySecret', text);
+}
+
+/**
+ * Main copies (and later takes back) where it has the OS clipboard; the browser host has none of
+ * its own (NOT_SUPPORTED) and leaves it to the browser. False if the copy failed.
+ */
+export async function copyThroughMain(channel: 'clipboard.copySecret' | 'clipboard.copyText', text: string): Promise<boolean> {
   try {
-    await api('clipboard.copySecret', { text });
+    await api(channel, { text });
     return true;
   } catch (e) {
     if (asBridgeError(e).code !== 'NOT_SUPPORTED') return false;

@@ -1,24 +1,13 @@
 import { api, asBridgeError } from '../../bridge';
+import { copyThroughMain } from '../../components/copyText';
 
 /**
  * Copy the person's own content (an answer, a code block) through main, which takes it back off
  * the clipboard when they lock; only the browser host, with no OS clipboard of its own, leaves it
  * to the browser. False if the copy failed.
  */
-export async function copyMessageText(text: string): Promise<boolean> {
-  if (text.length === 0) return false;
-  try {
-    await api('clipboard.copyText', { text });
-    return true;
-  } catch (e) {
-    if (asBridgeError(e).code !== 'NOT_SUPPORTED') return false;
-  }
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    return false;
-  }
+export function copyMessageText(text: string): Promise<boolean> {
+  return text.length === 0 ? Promise.resolve(false) : copyThroughMain('clipboard.copyText', text);
 }
 
 /**
