@@ -92,24 +92,37 @@ export function readAdminOnlyFile(
   }
 }
 
+/**
+ * An administrator-only file read as one JSON object: `toJson` turns the file into JSON text
+ * (the Linux file is JSON already; macOS converts a property list). Each failure names what
+ * was wrong, never the content.
+ */
+export function readAdminOnlyObject(
+  path: string,
+  opts: OwnerCheckOptions,
+  toJson: (text: string) => string,
+  what: { notParsed: string; notObject: string },
+): PolicyReading | { status: 'object'; value: Record<string, unknown> } {
+  const file = readAdminOnlyFile(path, opts);
+  if (file.status !== 'read') return file;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(toJson(file.text));
+  } catch {
+    return { status: 'invalid', reason: what.notParsed };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { status: 'invalid', reason: what.notObject };
+  return { status: 'object', value: parsed as Record<string, unknown> };
+}
+
 /** The Linux source: /etc/cubby/policy.json (or another path, for tests and development). */
 export function linuxPolicyFile(path = LINUX_POLICY_FILE, opts: OwnerCheckOptions = {}): MachinePolicySource {
   return {
     kind: 'file',
     location: path,
     read(): PolicyReading {
-      const file = readAdminOnlyFile(path, opts);
-      if (file.status !== 'read') return file;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(file.text);
-      } catch {
-        return { status: 'invalid', reason: 'it is not valid JSON' };
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return { status: 'invalid', reason: 'it is not a JSON object' };
-      }
-      return { status: 'found', values: parsed as Record<string, unknown>, ignored: [] };
+      const read = readAdminOnlyObject(path, opts, (text) => text, { notParsed: 'it is not valid JSON', notObject: 'it is not a JSON object' });
+      return read.status === 'object' ? { status: 'found', values: read.value, ignored: [] } : read;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readAdminOnlyFile, type OwnerCheckOptions } from './linuxFile';
+import { readAdminOnlyObject, type OwnerCheckOptions } from './linuxFile';
 import { POLICY_KEYS } from './schema';
 import type { MachinePolicySource, PolicyReading } from './source';
 
@@ -27,18 +27,12 @@ export function macManagedPreferences(
     location: path,
     read(): PolicyReading {
       // The managed preferences directory is root's; anything else there was not put by MDM.
-      const file = readAdminOnlyFile(path, opts);
-      if (file.status !== 'read') return file;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(toJson(path));
-      } catch {
-        return { status: 'invalid', reason: 'it cannot be read as a property list of policy values' };
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return { status: 'invalid', reason: 'it is not a dictionary' };
-      }
-      const all = parsed as Record<string, unknown>;
+      const read = readAdminOnlyObject(path, opts, () => toJson(path), {
+        notParsed: 'it cannot be read as a property list of policy values',
+        notObject: 'it is not a dictionary',
+      });
+      if (read.status !== 'object') return read;
+      const all = read.value;
       const known = new Set<string>(POLICY_KEYS);
       const values = Object.fromEntries(Object.entries(all).filter(([k]) => known.has(k)));
       return { status: 'found', values, ignored: Object.keys(all).filter((k) => !known.has(k)) };
