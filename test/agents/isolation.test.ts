@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { runAgent } from '../../main/core/agents/runner';
 import { isCubbyError } from '../../main/core/errors';
 import { vaultOf } from '../../main/core/accounts/session';
@@ -6,21 +6,15 @@ import { getAgent } from '../../main/core/vault/agents';
 import { getConversation, listConversations } from '../../main/core/vault/conversations';
 import { getMessage, listMessages, recoverInterruptedMessages } from '../../main/core/vault/messages';
 import { getSecret, replaceSecret } from '../../main/core/vault/secrets';
-import { startFakeProvider, type FakeProvider, type Script } from '../helpers/fakeProvider';
-import { ADMIN, BOB, removeDir, tempDataDir, twoUsers } from '../helpers/env';
-import { connectAgent, NO_RETRY } from './world';
+import type { FakeProvider, Script } from '../helpers/fakeProvider';
+import { ADMIN, BOB } from '../helpers/env';
+import { connectAgent, NO_RETRY, withFakeProviderWorld, type TwoUsers } from './world';
 
-const dir = tempDataDir('cubby-agents-isolation-');
 let fake: FakeProvider;
-let world: Awaited<ReturnType<typeof twoUsers>>;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  world = await twoUsers(dir);
-});
-afterAll(async () => {
-  world.accounts.close();
-  await fake.close();
-  removeDir(dir);
+let world: TwoUsers;
+withFakeProviderWorld('cubby-agents-isolation-', (f, w) => {
+  fake = f;
+  world = w;
 });
 
 /** Each key gets an answer full of its owner's marker, slowly, so the two streams overlap. */

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { listModels, probeLocalServers } from '../../main/core/agents/models';
 import { retryAfterMs } from '../../main/core/agents/providerErrors';
 import { runAgent } from '../../main/core/agents/runner';
@@ -7,22 +7,15 @@ import { isCubbyError } from '../../main/core/errors';
 import { deleteSecret } from '../../main/core/vault/secrets';
 import { getConnection } from '../../main/core/vault/providerConnections';
 import { getMessage } from '../../main/core/vault/messages';
-import { failureScript, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
-import { removeDir, tempDataDir, twoUsers } from '../helpers/env';
-import { connectAgent, NO_RETRY } from './world';
+import { failureScript, type FakeProvider } from '../helpers/fakeProvider';
+import { connectAgent, NO_RETRY, withFakeProviderWorld, type TwoUsers } from './world';
 
-const dir = tempDataDir('cubby-agents-errors-');
 let fake: FakeProvider;
-let world: Awaited<ReturnType<typeof twoUsers>>;
+let world: TwoUsers;
 const consoleSpies = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn'), vi.spyOn(console, 'log')];
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  world = await twoUsers(dir);
-});
-afterAll(async () => {
-  world.accounts.close();
-  await fake.close();
-  removeDir(dir);
+withFakeProviderWorld('cubby-agents-errors-', (f, w) => {
+  fake = f;
+  world = w;
 });
 
 /** A port nothing listens on: connection refused. */

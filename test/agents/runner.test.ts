@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { cancelRun, runAgent } from '../../main/core/agents/runner';
 import { listConversations } from '../../main/core/vault/conversations';
 import { listMemory, createMemory } from '../../main/core/vault/memory';
 import { getMessage, listMessages } from '../../main/core/vault/messages';
-import { failureScript, reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
-import { removeDir, tempDataDir, twoUsers } from '../helpers/env';
-import { connectAgent, NO_RETRY } from './world';
+import { failureScript, reply, type FakeProvider } from '../helpers/fakeProvider';
+import { connectAgent, NO_RETRY, withFakeProviderWorld, type TwoUsers } from './world';
 
-const dir = tempDataDir('cubby-agents-runner-');
 let fake: FakeProvider;
-let world: Awaited<ReturnType<typeof twoUsers>>;
-beforeAll(async () => {
-  fake = await startFakeProvider();
-  world = await twoUsers(dir);
-});
-afterAll(async () => {
-  world.accounts.close();
-  await fake.close();
-  removeDir(dir);
+let world: TwoUsers;
+withFakeProviderWorld('cubby-agents-runner-', (f, w) => {
+  fake = f;
+  world = w;
 });
 
 describe.each(['openai', 'anthropic', 'openai-compatible'] as const)('%s', (kind) => {

@@ -4,7 +4,9 @@ import { definitionOf, type AgentDefinition } from '../../main/core/agents/defin
 import { createAgent } from '../../main/core/vault/agents';
 import { createConnection, type ProviderKind } from '../../main/core/vault/providerConnections';
 import { createSecret } from '../../main/core/vault/secrets';
-import type { FakeProvider } from '../helpers/fakeProvider';
+import { afterAll, beforeAll } from 'vitest';
+import { removeDir, tempDataDir, twoUsers } from '../helpers/env';
+import { startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 
 export const keyOf = (who: string) => `sk-${who}-${Math.random().toString(36).slice(2, 12)}-key`;
 
@@ -28,3 +30,25 @@ export function connectAgent(
 }
 
 export const NO_RETRY = { maxRetries: 0 } as const;
+
+export type TwoUsers = Awaited<ReturnType<typeof twoUsers>>;
+
+/**
+ * A test file's world: the fake provider and two people with real vaults, made before its tests
+ * and removed after. `use` receives them once they exist.
+ */
+export function withFakeProviderWorld(prefix: string, use: (fake: FakeProvider, world: TwoUsers) => void): void {
+  const dir = tempDataDir(prefix);
+  let fake: FakeProvider | undefined;
+  let world: TwoUsers | undefined;
+  beforeAll(async () => {
+    fake = await startFakeProvider();
+    world = await twoUsers(dir);
+    use(fake, world);
+  });
+  afterAll(async () => {
+    world?.accounts.close();
+    await fake?.close();
+    removeDir(dir);
+  });
+}
