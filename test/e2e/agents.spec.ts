@@ -293,12 +293,16 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
     fake.enqueue(reply(Array.from({ length: 40 }, (_, i) => `Line ${i}.`).join('\n\n'), { chunkSize: 8, delayMs: 15 }));
     await box.fill('Stream a long answer');
+    // The answer before may show as complete a moment before the box takes a new one.
+    await expect(ada.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
     await box.press('Enter');
     await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
     await expect.poll(distanceFromEnd).toBeLessThan(60);
     // ...but not once she scrolled up.
     fake.enqueue(reply(Array.from({ length: 40 }, (_, i) => `Row ${i}.`).join('\n\n'), { chunkSize: 8, delayMs: 25 }));
     await box.fill('Another long answer');
+    // The answer before may show as complete a moment before the box takes a new one.
+    await expect(ada.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
     await box.press('Enter');
     await expect(lastAnswer(ada)).toContainText('Row 1.');
     await list.hover();
