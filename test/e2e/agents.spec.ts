@@ -182,6 +182,7 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     fake.enqueue(reply('Counting slowly: ' + Array.from({ length: 200 }, (_, i) => `${i}`).join(' '), { chunkSize: 3, delayMs: 60 }));
     const box = ada.getByRole('textbox', { name: 'Message' });
     await box.fill('Count to two hundred slowly');
+    await expect(ada.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
     await box.press('Enter');
     await expect(ada.getByRole('button', { name: 'Stop' }).first()).toBeVisible();
     await expect(lastAnswer(ada)).toContainText('Counting');
@@ -267,6 +268,7 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     for (let i = 1; i <= 26; i++) {
       fake.enqueue(reply(`Answer ${i}`, { chunkSize: 20 }));
       await box.fill(`Long chat message ${i}`);
+      await expect(ada.getByRole('button', { name: 'Send', exact: true })).toBeEnabled();
       await box.press('Enter');
       await expect(lastAnswer(ada)).toContainText(`Answer ${i}`);
       await expect(lastAnswer(ada)).toHaveAttribute('data-status', 'complete');
