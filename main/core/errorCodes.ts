@@ -40,6 +40,10 @@ export const ERROR_CODES = [
   'SECRET_MISSING',
   /** The agent has no provider connection or model yet. */
   'AGENT_INCOMPLETE',
+  /** Shared agents (issue 10): a limit a manager set was reached; carries retryAfterMs until it resets. */
+  'QUOTA_EXCEEDED',
+  /** Access to a shared agent was taken away while its answer was being written. */
+  'ACCESS_REVOKED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -135,6 +135,7 @@ export class Router {
     this.policy = opts.policy ?? defaultPolicy();
     this.idleLockSeconds = opts.idleLockSeconds ?? DEFAULT_IDLE_LOCK_SECONDS;
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
+    accounts.onAccessChanged(() => this.sharedChanged());
   }
 
   /**
@@ -282,6 +283,13 @@ export class Router {
   }
 
   /** An admin changed someone's role: their windows learn what they may now see. */
+  /** Every signed-in window asks again for its own view of shared agents (the event carries nothing). */
+  private sharedChanged(): void {
+    for (const state of this.connections.values()) {
+      if (state.session?.isOpen) state.send('shared.changed', {});
+    }
+  }
+
   private accountChanged(userId: string): void {
     for (const state of this.connections.values()) {
       const session = state.session;

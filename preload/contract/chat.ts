@@ -44,6 +44,8 @@ export const chatChannels = {
     z.strictObject({
       conversationId: ObjectId.optional(),
       agentId: ObjectId.optional(),
+      /** Start a conversation with a shared agent instead (use level or above). */
+      sharedAgentId: ObjectId.optional(),
       text: Text,
       attachments: z.array(AttachmentUpload).max(ATTACHMENT_LIMITS.perMessage + 1).optional(),
     }),

@@ -11,6 +11,8 @@ export const Conversation = z.object({
   agentId: z.string().nullable(),
   /** The agent's name when the conversation started: shown after the agent is deleted. */
   agentName: z.string(),
+  /** A shared agent's id; the renderer shows the conversation as no longer available when it is not in shared.list at use level. */
+  sharedAgentId: z.string().nullable(),
   pinned: z.boolean(),
   createdAt: z.number(),
   updatedAt: z.number(),

@@ -12,6 +12,11 @@ export const events = {
   /** An administrator changed this person's account (their role): what the window shows follows. */
   'session.changed': z.strictObject({ session: SessionInfo.strict() }),
   /**
+   * Who may use which shared agent may have changed (a grant, a group, an agent deleted): the
+   * window asks again for what it shows. It carries nothing: each session reads its own view.
+   */
+  'shared.changed': z.strictObject({}),
+  /**
    * More of an answer: `text` is what was added since this message's previous chat.delta
    * (coalesced by main to about one event per animation frame).
    */

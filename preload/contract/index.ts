@@ -35,6 +35,8 @@ import { providersChannels } from './providers';
 import { secretsChannels } from './secrets';
 import { events } from './events';
 import { settingsChannels } from './settings';
+import { groupsChannels } from './groups';
+import { sharingChannels } from './sharing';
 import type { BridgeError, Duplicates, MustBeNone } from './shared';
 
 export { AUDIT_ACTIONS, ERROR_CODES };
@@ -45,6 +47,9 @@ export { AuditEntry, UserSummary } from './admin';
 export { events, LOCK_REASONS, type LockReason } from './events';
 export { accountChannels, adminChannels, appChannels, authChannels, settingsChannels };
 export { agentsChannels, chatChannels, conversationsChannels, memoryChannels, providersChannels, secretsChannels };
+export { groupsChannels, sharingChannels };
+export { GroupSummary } from './groups';
+export { AccessLevel, SharedAgentSummary, SharedAgentDefinition, GrantView, QuotaView, AccessLogEntry, ActivityEntry, Directory, Subject } from './sharing';
 export { Agent, MEMORY_ACCESS } from './agents';
 export { ProviderConnection, ModelInfo, LocalServerOffer, PROVIDER_KINDS } from './providers';
 export { SecretSummary } from './secrets';
@@ -64,6 +69,8 @@ type Areas = [
   typeof conversationsChannels,
   typeof chatChannels,
   typeof memoryChannels,
+  typeof groupsChannels,
+  typeof sharingChannels,
 ];
 
 /** Fails to compile, naming the channel, if two areas declare the same one. */
@@ -81,6 +88,8 @@ export const channels = {
   ...conversationsChannels,
   ...chatChannels,
   ...memoryChannels,
+  ...groupsChannels,
+  ...sharingChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -10,6 +10,8 @@ import { secretsHandlers } from '../../main/ipc/handlers/secrets';
 import { appHandlers } from '../../main/ipc/handlers/app';
 import { authHandlers } from '../../main/ipc/handlers/auth';
 import { settingsHandlers } from '../../main/ipc/handlers/settings';
+import { groupsHandlers } from '../../main/ipc/handlers/groups';
+import { sharingHandlers } from '../../main/ipc/handlers/sharing';
 import { handlers, type Handler, type HandlerCoverageProblems } from '../../main/ipc/handlers';
 import {
   accountChannels,
@@ -20,10 +22,12 @@ import {
   CHANNEL_NAMES,
   chatChannels,
   conversationsChannels,
+  groupsChannels,
   memoryChannels,
   providersChannels,
   secretsChannels,
   settingsChannels,
+  sharingChannels,
 } from '../../preload/contract';
 import type { Duplicates, MustBeNone } from '../../preload/contract/shared';
 
@@ -44,6 +48,8 @@ const AREAS = [
   ['conversations', conversationsChannels, conversationsHandlers],
   ['chat', chatChannels, chatHandlers],
   ['memory', memoryChannels, memoryHandlers],
+  ['groups', groupsChannels, groupsHandlers],
+  ['sharing', sharingChannels, sharingHandlers],
 ] as const;
 
 test("each area's handler file handles exactly that area's channels", () => {
@@ -61,8 +67,17 @@ test('the areas together are the whole contract, each channel in one area, each 
   }
 });
 
-/** The areas added for agents and chat (issue 9), the same in every list below. */
-type ChatAreas = [typeof agentsHandlers, typeof providersHandlers, typeof secretsHandlers, typeof conversationsHandlers, typeof chatHandlers, typeof memoryHandlers];
+/** The areas added for agents and chat (issue 9) and sharing (issue 10), the same in every list below. */
+type ChatAreas = [
+  typeof agentsHandlers,
+  typeof providersHandlers,
+  typeof secretsHandlers,
+  typeof conversationsHandlers,
+  typeof chatHandlers,
+  typeof memoryHandlers,
+  typeof groupsHandlers,
+  typeof sharingHandlers,
+];
 type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
 type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
 type Extra = [

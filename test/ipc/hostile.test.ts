@@ -30,6 +30,8 @@ interface Target {
   messageId: number;
   attachmentId: string;
   memoryId: string;
+  /** The shared agent she published (nobody else was granted it). */
+  sharedAgentId: string;
   /** A word only in her messages and memory. */
   word: string;
 }
@@ -102,6 +104,30 @@ function probe(channel: ChannelName, target: Target): unknown {
     'memory.update': { id: target.memoryId, text: 'Taken over' },
     'memory.delete': { id: target.memoryId },
     'memory.search': { query: target.word },
+    'admin.groups.list': {},
+    'admin.groups.create': { name: target.word },
+    'admin.groups.delete': { id: target.sharedAgentId },
+    'admin.groups.members': { id: target.sharedAgentId },
+    'admin.groups.addMember': { id: target.sharedAgentId, userId: target.userId },
+    'admin.groups.removeMember': { id: target.sharedAgentId, userId: target.userId },
+    'shared.list': {},
+    'shared.get': { id: target.sharedAgentId },
+    'shared.definition': { id: target.sharedAgentId },
+    'shared.create': { name: 'Probe', providerKind: 'openai', model: 'm' },
+    'shared.publish': { agentId: target.agentId, shareKey: true },
+    'shared.updateFromMine': { agentId: target.agentId },
+    'shared.update': { id: target.sharedAgentId, name: 'Taken over', providerKind: 'openai', model: 'm' },
+    'shared.setCredential': { id: target.sharedAgentId, value: 'sk-taken-over-by-bob-000' },
+    'shared.delete': { id: target.sharedAgentId },
+    'shared.transfer': { id: target.sharedAgentId, userId: target.userId },
+    'shared.grants': { id: target.sharedAgentId },
+    'shared.grant': { id: target.sharedAgentId, subject: { type: 'user', id: target.userId }, level: 'use' },
+    'shared.revoke': { id: target.sharedAgentId, subject: { type: 'user', id: target.userId } },
+    'shared.directory': {},
+    'shared.quotas': { id: target.sharedAgentId },
+    'shared.setQuota': { id: target.sharedAgentId, userId: target.userId, messagesPerDay: 5, tokensPerMonth: null },
+    'shared.accessLog': { id: target.sharedAgentId },
+    'activity.mine': {},
   };
   return inputs[channel];
 }
@@ -113,6 +139,9 @@ const LOOKUPS: ChannelName[] = [
   'secrets.replace', 'secrets.rename', 'secrets.delete',
   'conversations.get', 'conversations.rename', 'conversations.pin', 'conversations.delete', 'conversations.export',
   'messages.list', 'attachments.get', 'chat.send', 'chat.retry', 'chat.editLast', 'memory.update', 'memory.delete',
+  'shared.get', 'shared.definition', 'shared.publish', 'shared.updateFromMine', 'shared.update', 'shared.setCredential',
+  'shared.delete', 'shared.transfer', 'shared.grants', 'shared.grant', 'shared.revoke', 'shared.quotas', 'shared.setQuota',
+  'shared.accessLog',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */
@@ -180,6 +209,7 @@ describe('hostile client over the browser host', () => {
     for (let i = 0; i < 500 && !carolWs.events.some((e) => e.event === 'chat.finished'); i++) await settle(10);
     const messages = (await value('messages.list', { conversationId: run.conversationId })).messages;
     const memory = await value('memory.create', { text: `Carol likes ${WORD} music` });
+    const shared = await value('shared.publish', { agentId: agent.id, shareKey: true });
     carolTarget = {
       userId: carolId,
       username: CAROL.username,
@@ -191,6 +221,7 @@ describe('hostile client over the browser host', () => {
       messageId: run.assistantMessageId,
       attachmentId: messages[0].attachments[0].id,
       memoryId: memory.id,
+      sharedAgentId: shared.id,
       word: WORD,
     };
   });
@@ -217,6 +248,7 @@ describe('hostile client over the browser host', () => {
       messageId: 987_654_321,
       attachmentId: NOBODY_ID,
       memoryId: NOBODY_ID,
+      sharedAgentId: NOBODY_ID,
       word: 'quixotical',
     };
     const order = [...CHANNEL_NAMES.filter((c) => !ENDS_SESSION.includes(c)), ...ENDS_SESSION];
@@ -250,7 +282,9 @@ describe('hostile client over the browser host', () => {
     expect(await carolSays('conversations.get', { id: carol.conversationId })).toMatchObject({ pinned: false, title: `Something ${WORD}` });
     expect((await carolSays('memory.list', {})).map((m: { text: string }) => m.text)).toEqual([`Carol likes ${WORD} music`]);
     expect(fake.chatRequests().every((r) => r.apiKey === 'sk-carol-only-0123456789')).toBe(true);
-    for (const list of ['agents.list', 'providers.list', 'secrets.list', 'conversations.list', 'memory.list']) {
+    expect(await carolSays('shared.definition', { id: carol.sharedAgentId })).toMatchObject({ name: 'Carol bot', isOwner: true, credential: { set: true, last4: '6789' } });
+    expect(await carolSays('shared.grants', { id: carol.sharedAgentId })).toEqual([]);
+    for (const list of ['agents.list', 'providers.list', 'secrets.list', 'conversations.list', 'memory.list', 'shared.list']) {
       expect(JSON.stringify(await bobWs.call(list, {})), list).not.toMatch(/carol|xylophonic/i);
     }
   });

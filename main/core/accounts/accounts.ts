@@ -1,7 +1,7 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Catalog } from '../catalog/catalog';
 import type { AuditEvent, AuditQuery } from '../catalog/audit';
-import type { Role } from '../catalog/users';
+import type { Role, UserRecord } from '../catalog/users';
 import { CubbyError, isCubbyError, wrongCredentials } from '../errors';
 import { calibrateKdf } from '../keys/kdf';
 import type { Keychain } from '../keys/keychain';
@@ -12,6 +12,8 @@ import { accountDisabled, AccountsCore } from './core';
 import { OwnKeys, type NewVault } from './ownKeys';
 import { checkDisplayName, checkPassword, checkUsername, DEFAULT_POLICY, type AccountPolicy } from './policy';
 import type { Session } from './session';
+import { SharedRunWatch } from '../sharing/run';
+import { SharedAgentService } from '../sharing/sharedAgentService';
 
 export type { NewVault, UserSummary };
 
@@ -40,10 +42,21 @@ const INVITE_INVALID_MESSAGE =
 export class Accounts {
   private readonly admin: AdminUsers;
   private readonly ownKeys: OwnKeys;
+  private readonly accessListeners = new Set<() => void>();
+  private shared?: { service: SharedAgentService; runs: SharedRunWatch };
 
   private constructor(private readonly core: AccountsCore) {
     this.admin = new AdminUsers(core);
     this.ownKeys = new OwnKeys(core);
+  }
+
+  /** Shared agents (sharing/), and the answers being written with them (stopped when access goes). */
+  get sharing(): { service: SharedAgentService; runs: SharedRunWatch } {
+    if (!this.shared) {
+      const service = new SharedAgentService(this);
+      this.shared = { service, runs: new SharedRunWatch(service) };
+    }
+    return this.shared;
   }
 
   get policy(): AccountPolicy {
@@ -312,6 +325,28 @@ export class Accounts {
   adminCatalog(admin: Session): { catalog: Catalog; now: number } {
     this.core.requireAdmin(admin);
     return { catalog: this.catalog, now: this.core.now() };
+  }
+
+  /**
+   * For shared agents (sharing/): the catalog, the caller's account as it is now (LOCKED once it
+   * is disabled or deleted), the time, and the key service that seals shared credentials.
+   */
+  memberCatalog(session: Session): { catalog: Catalog; user: UserRecord; now: number; keys: KeyService } {
+    return { catalog: this.catalog, user: this.core.sessionUser(session), now: this.core.now(), keys: this.keys };
+  }
+
+  /** Told when who may use a shared agent may have changed (grants, groups, roles); listeners re-check. */
+  onAccessChanged(listener: () => void): () => void {
+    this.accessListeners.add(listener);
+    const offRole = this.admin.onAccountChanged(listener);
+    return () => {
+      this.accessListeners.delete(listener);
+      offRole();
+    };
+  }
+
+  accessChanged(): void {
+    for (const listener of [...this.accessListeners]) listener();
   }
 
   // ---- internals ---------------------------------------------------------------------------

@@ -66,6 +66,7 @@ export class GroupService {
       catalog.groups.delete(groupId);
       this.audit(catalog, now, admin, 'group_deleted', null, groupId);
     });
+    this.accounts.accessChanged();
   }
 
   /** Returns false (and audits nothing) when the account was already a member. */
@@ -83,12 +84,14 @@ export class GroupService {
   /** Returns false (and audits nothing) when the account was not a member. */
   removeMember(admin: Session, groupId: string, userId: string): boolean {
     const { catalog, now } = this.catalogFor(admin);
-    return catalog.transaction(() => {
+    const removed = catalog.transaction(() => {
       this.group(catalog, groupId);
       const removed = catalog.groups.removeMember(groupId, userId);
       if (removed) this.audit(catalog, now, admin, 'group_member_removed', userId, groupId);
       return removed;
     });
+    if (removed) this.accounts.accessChanged(); // an answer streaming through the group's grant stops
+    return removed;
   }
 
   /** LOCKED for a closed session, FORBIDDEN for anyone but an active administrator (accounts.isAdmin). */

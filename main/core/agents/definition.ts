@@ -19,6 +19,8 @@ export interface AgentDefinition {
   memoryAccess: MemoryAccess;
   /** The agent's id in the caller's vault, when it is one of theirs (linked from new conversations). */
   agentId?: string | null;
+  /** The shared agent's catalog id, when it is one (its conversations name it). */
+  sharedAgentId?: string | null;
 }
 
 /** The definition of one of the caller's own agents. */

@@ -117,6 +117,7 @@ function beginTurn(session: Session, def: AgentDefinition, req: RunRequest): Run
       : createConversation(session, {
           agentId: def.agentId ?? null,
           agentName: def.name,
+          sharedAgentId: def.sharedAgentId ?? null,
           title: titleFromText(req.text),
         }).id;
     const userMessageId = appendMessage(session, conversationId, { role: 'user', content: req.text, status: 'complete' });
@@ -157,9 +158,10 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
     sessionClosed = true;
     controller.abort();
   });
-  const onUserAbort = () => controller.abort();
+  // A CubbyError as the reason (access revoked) ends the answer as an error with that code.
+  const onUserAbort = () => controller.abort(req.signal?.reason);
   req.signal?.addEventListener('abort', onUserAbort, { once: true });
-  if (req.signal?.aborted) controller.abort();
+  if (req.signal?.aborted) onUserAbort();
   const runs = activeRuns.get(session) ?? new Map<number, AbortController>();
   activeRuns.set(session, runs.set(assistantMessageId, controller));
   markLive(session, assistantMessageId, true);
@@ -239,8 +241,9 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
 
   await coalescer.flush();
   const totalMs = Math.round(performance.now() - started);
-  const error = failure !== undefined && !controller.signal.aborted ? mapProviderError(failure) : undefined;
-  const status: RunResult['status'] = sessionClosed ? 'interrupted' : controller.signal.aborted ? 'cancelled' : error ? 'error' : 'complete';
+  const stoppedFor = controller.signal.aborted && controller.signal.reason instanceof CubbyError ? controller.signal.reason : undefined;
+  const error = stoppedFor ?? (failure !== undefined && !controller.signal.aborted ? mapProviderError(failure) : undefined);
+  const status: RunResult['status'] = sessionClosed ? 'interrupted' : stoppedFor ? 'error' : controller.signal.aborted ? 'cancelled' : error ? 'error' : 'complete';
   const outcome = {
     status,
     text,

@@ -20,5 +20,13 @@ export const AUDIT_ACTIONS = [
   'group_deleted',
   'group_member_added',
   'group_member_removed',
+  'shared_agent_created',
+  'shared_agent_updated',
+  'shared_agent_deleted',
+  'shared_agent_transferred',
+  'shared_credential_set',
+  'agent_granted',
+  'agent_revoked',
+  'agent_quota_set',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -5,11 +5,13 @@ import { migrate } from '../db/migrations';
 import { openEncrypted, type Db } from '../db/sqlcipher';
 import type { KeyService } from '../keys/keyService';
 import { ensureDataDirs, type DataPaths } from '../paths';
+import { AgentUsage } from './agentUsage';
 import { AuditLog } from './audit';
 import { Groups } from './groups';
 import { Invites } from './invites';
 import { LoginFailures } from './loginFailures';
 import { CATALOG_MIGRATIONS } from './schema';
+import { SharedAgents } from './sharedAgents';
 import { Users } from './users';
 import { VaultDeletions } from './vaultDeletions';
 
@@ -32,14 +34,22 @@ export class Catalog {
   readonly audit: AuditLog;
   readonly vaultDeletions: VaultDeletions;
   readonly groups: Groups;
+  readonly sharedAgents: SharedAgents;
+  readonly agentUsage: AgentUsage;
 
-  private constructor(readonly db: Db) {
+  /** `installId` names this install's keychain entries (the catalog key, the shared-credential key). */
+  private constructor(
+    readonly db: Db,
+    readonly installId: string,
+  ) {
     this.users = new Users(db);
     this.vaultDeletions = new VaultDeletions(db);
     this.invites = new Invites(db);
     this.loginFailures = new LoginFailures(db);
     this.audit = new AuditLog(db);
     this.groups = new Groups(db);
+    this.sharedAgents = new SharedAgents(db);
+    this.agentUsage = new AgentUsage(db);
   }
 
   /** Open the catalog, creating it (and its keychain key) on first run. */
@@ -53,7 +63,8 @@ export class Catalog {
         "Cubby's account list is missing, but people's encrypted workspaces are still here. Restore catalog.db from a backup; to start over instead, move the vaults folder away first.",
       );
     }
-    const key = await keys.catalogKey(`catalog:${installId(paths)}`, firstRun);
+    const install = installId(paths);
+    const key = await keys.catalogKey(`catalog:${install}`, firstRun);
     let db: Db;
     try {
       db = openEncrypted(
@@ -72,7 +83,7 @@ export class Catalog {
       db.close();
       throw e;
     }
-    return new Catalog(db);
+    return new Catalog(db, install);
   }
 
   /** A per-install random value kept inside the encrypted catalog (e.g. to key HMACs). */

@@ -91,4 +91,76 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX group_members_user ON group_members(user_id);
     `),
+
+  // Shared agents (issue 10). The definition is here; what a person does with it stays in their
+  // vault. A shared credential is sealed under a key of its own from the keychain (keyService),
+  // so the catalog key alone does not reveal it. Usage rows hold counts only, never content.
+  (db) =>
+    db.exec(`
+      CREATE TABLE shared_agents (
+        id                TEXT PRIMARY KEY,
+        owner_id          TEXT REFERENCES users(id) ON DELETE SET NULL,
+        name              TEXT NOT NULL,
+        description       TEXT NOT NULL DEFAULT '',
+        avatar_color      TEXT NOT NULL,
+        instructions      TEXT NOT NULL DEFAULT '',
+        provider_kind     TEXT NOT NULL CHECK (provider_kind IN ('openai', 'anthropic', 'openai-compatible')),
+        base_url          TEXT,
+        model             TEXT NOT NULL,
+        temperature       REAL,
+        max_output_tokens INTEGER,
+        memory_access     TEXT NOT NULL DEFAULT 'off' CHECK (memory_access IN ('off', 'read', 'readwrite')),
+        credential_sealed BLOB,
+        credential_last4  TEXT,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL
+      );
+      CREATE INDEX shared_agents_owner ON shared_agents(owner_id);
+
+      -- level: 1 view, 2 use, 3 edit, 4 share, 5 manage. A subject is an account or a group.
+      CREATE TABLE agent_grants (
+        agent_id     TEXT NOT NULL REFERENCES shared_agents(id) ON DELETE CASCADE,
+        subject_type TEXT NOT NULL CHECK (subject_type IN ('user', 'group')),
+        subject_id   TEXT NOT NULL,
+        level        INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+        granted_by   TEXT,
+        granted_at   INTEGER NOT NULL,
+        PRIMARY KEY (agent_id, subject_type, subject_id)
+      );
+      CREATE INDEX agent_grants_subject ON agent_grants(subject_type, subject_id, agent_id);
+      -- A grant goes with its account or group.
+      CREATE TRIGGER agent_grants_user_gone AFTER DELETE ON users
+        BEGIN DELETE FROM agent_grants WHERE subject_type = 'user' AND subject_id = OLD.id; END;
+      CREATE TRIGGER agent_grants_group_gone AFTER DELETE ON groups
+        BEGIN DELETE FROM agent_grants WHERE subject_type = 'group' AND subject_id = OLD.id; END;
+
+      -- user_id '*' is the limit for everyone without a limit of their own. NULL: no limit.
+      CREATE TABLE agent_quotas (
+        agent_id          TEXT NOT NULL REFERENCES shared_agents(id) ON DELETE CASCADE,
+        user_id           TEXT NOT NULL,
+        messages_per_day  INTEGER,
+        tokens_per_month  INTEGER,
+        PRIMARY KEY (agent_id, user_id)
+      );
+
+      -- Counts per period ('d:2026-11-25', 'm:2026-11'), in the computer's time zone.
+      CREATE TABLE agent_usage (
+        agent_id TEXT NOT NULL REFERENCES shared_agents(id) ON DELETE CASCADE,
+        user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        period   TEXT NOT NULL,
+        messages INTEGER NOT NULL DEFAULT 0,
+        tokens   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (agent_id, user_id, period)
+      );
+
+      -- Who used a shared agent and when: no content, no titles.
+      CREATE TABLE agent_access_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent_id TEXT NOT NULL REFERENCES shared_agents(id) ON DELETE CASCADE,
+        user_id  TEXT,
+        at       INTEGER NOT NULL
+      );
+      CREATE INDEX agent_access_log_agent ON agent_access_log(agent_id, id);
+      CREATE INDEX audit_by_target ON audit_events(target_id, id);
+    `),
 ];

@@ -29,7 +29,7 @@ export const STARTER_AGENT = {
   instructions: 'You are a helpful, concise assistant.',
 } as const;
 
-const AgentInput = z.object({
+export const AgentInput = z.object({
   name: z.string().trim().min(1, 'Give the agent a name.').max(100, 'An agent name has at most 100 characters.'),
   description: z.string().max(1000, 'A description has at most 1,000 characters.').default(''),
   avatarColor: z

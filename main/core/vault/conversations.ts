@@ -10,6 +10,8 @@ export interface Conversation {
   agentId: string | null;
   /** The agent's name when the conversation was started: shown after the agent is deleted. */
   agentName: string;
+  /** A shared agent from the catalog (agentId is then null); it may since have gone or been revoked. */
+  sharedAgentId: string | null;
   pinned: boolean;
   createdAt: number;
   updatedAt: number;
@@ -22,17 +24,19 @@ interface Row {
   title: string;
   agent_id: string | null;
   agent_name: string;
+  shared_agent_id: string | null;
   pinned: number;
   created_at: number;
   updated_at: number;
 }
 
-const COLUMNS = 'id, title, agent_id, agent_name, pinned, created_at, updated_at';
+const COLUMNS = 'id, title, agent_id, agent_name, shared_agent_id, pinned, created_at, updated_at';
 const toConversation = (r: Row): Conversation => ({
   id: r.id,
   title: r.title,
   agentId: r.agent_id,
   agentName: r.agent_name,
+  sharedAgentId: r.shared_agent_id,
   pinned: bool(r.pinned),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -50,7 +54,10 @@ export function titleFromText(text: string): string {
 }
 
 /** `agentId` null: a conversation with an agent defined elsewhere (shared agents, workflows); `agentName` labels it. */
-export function createConversation(session: Session, input: { agentId: string | null; agentName?: string; title?: string }): Conversation {
+export function createConversation(
+  session: Session,
+  input: { agentId: string | null; agentName?: string; title?: string; sharedAgentId?: string | null },
+): Conversation {
   const db = vaultOf(session);
   let agentName = input.agentName ?? '';
   if (input.agentId) {
@@ -60,11 +67,12 @@ export function createConversation(session: Session, input: { agentId: string | 
   }
   const id = newId();
   const now = Date.now();
-  db.prepare('INSERT INTO conversations (id, title, agent_id, agent_name, pinned, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)').run(
+  db.prepare('INSERT INTO conversations (id, title, agent_id, agent_name, shared_agent_id, pinned, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)').run(
     id,
     input.title ? parseInput(Title, input.title) : 'New chat',
     input.agentId,
     agentName,
+    input.sharedAgentId ?? null,
     now,
     now,
   );

@@ -19,7 +19,7 @@ export interface ProviderConnection {
   updatedAt: number;
 }
 
-const BaseUrl = z
+export const BaseUrl = z
   .string()
   .trim()
   .max(2048)

@@ -7,6 +7,8 @@ import type { AttachmentInput } from '../../core/vault/attachments';
 import { getConversation } from '../../core/vault/conversations';
 import { own, type AreaHandlers, type HandlerContext } from './context';
 import { usableConnection } from './providerPolicy';
+import { prepareSharedRun, type PreparedSharedRun } from '../../core/sharing/run';
+import { requireSharedProviderAllowed } from './sharing';
 
 /** One of the caller's agents, ready to run, if the machine policy still allows its connection. */
 function runnableAgent(ctx: HandlerContext, session: Session, agentId: string): AgentDefinition {
@@ -15,10 +17,28 @@ function runnableAgent(ctx: HandlerContext, session: Session, agentId: string): 
   return def;
 }
 
-function agentOfConversation(session: Session, conversationId: string): string {
-  const agentId = getConversation(session, conversationId).agentId;
+/**
+ * A shared agent, ready to run for the caller: access (use or above), quota and access log in
+ * the catalog; where it calls checked against the machine policy.
+ */
+function sharedRunnable(ctx: HandlerContext, session: Session, sharedAgentId: string): Promise<PreparedSharedRun> {
+  return prepareSharedRun(ctx.accounts.sharing.service, session, sharedAgentId, (p) => {
+    if (p.connectionId) usableConnection(ctx, session, p.connectionId);
+    else requireSharedProviderAllowed(ctx, p.kind, p.baseUrl);
+  });
+}
+
+type Runnable = { def: AgentDefinition; shared?: PreparedSharedRun };
+
+/** The agent a conversation was started with: one of the caller's, or a shared one (checked again now). */
+async function agentOfConversation(ctx: HandlerContext, session: Session, conversationId: string): Promise<Runnable> {
+  const { agentId, sharedAgentId } = getConversation(session, conversationId);
+  if (sharedAgentId) {
+    const shared = await sharedRunnable(ctx, session, sharedAgentId);
+    return { def: shared.definition, shared };
+  }
   if (!agentId) throw new CubbyError('AGENT_INCOMPLETE', 'The agent of this conversation was deleted. Start a new chat with another agent.');
-  return agentId;
+  return { def: runnableAgent(ctx, session, agentId) };
 }
 
 function decoded(uploads: AttachmentUpload[] | undefined): AttachmentInput[] | undefined {
@@ -30,13 +50,22 @@ function decoded(uploads: AttachmentUpload[] | undefined): AttachmentInput[] | u
  * as chat.delta events and its end as one chat.finished, to that session's windows only; a run
  * whose session ended (lock, sign-out, window closed) sends nothing more.
  */
-async function startRun(ctx: HandlerContext, session: Session, def: AgentDefinition, req: Pick<RunRequest, 'conversationId' | 'mode' | 'text' | 'attachments'>): Promise<RunIds> {
+async function startRun(
+  ctx: HandlerContext,
+  session: Session,
+  { def, shared }: Runnable,
+  req: Pick<RunRequest, 'conversationId' | 'mode' | 'text' | 'attachments'>,
+): Promise<RunIds> {
   const started: { ids?: RunIds } = {};
+  // A shared agent's answer stops (ACCESS_REVOKED) when its person's access goes while it is written.
+  const revoked = new AbortController();
+  const unwatch = def.sharedAgentId ? ctx.accounts.sharing.runs.watch(session, def.sharedAgentId, (reason) => revoked.abort(reason)) : () => undefined;
   const run = runAgent(
     session,
     def,
     {
       ...req,
+      signal: revoked.signal,
       onStart: (ids) => {
         started.ids = ids;
       },
@@ -44,13 +73,15 @@ async function startRun(ctx: HandlerContext, session: Session, def: AgentDefinit
     },
     ctx.providerRuntime,
   );
+  const ended = run.finally(unwatch);
   // runAgent saves the turn and calls onStart before its first await: no ids means it refused (its error is the answer).
   if (!started.ids) {
-    await run;
+    await ended;
     throw new CubbyError('INTERNAL', 'The answer could not start. Try again.');
   }
-  run
+  ended
     .then((r) => {
+      shared?.settle((r.inputTokens ?? 0) + (r.outputTokens ?? 0));
       if (r.status === 'interrupted' || !session.isOpen) return;
       ctx.emit(session, 'chat.finished', {
         conversationId: r.conversationId,
@@ -75,23 +106,27 @@ async function startRun(ctx: HandlerContext, session: Session, def: AgentDefinit
 }
 
 export const chatHandlers: AreaHandlers<keyof typeof chatChannels> = {
-  'chat.send': (input, ctx) => {
+  'chat.send': async (input, ctx) => {
     const session = own(ctx);
+    if (input.agentId && input.sharedAgentId) throw new CubbyError('VALIDATION', 'Choose one agent to chat with.');
     if (input.conversationId) getConversation(session, input.conversationId);
-    const agentId = input.agentId ?? (input.conversationId ? agentOfConversation(session, input.conversationId) : null);
-    if (!agentId) throw new CubbyError('VALIDATION', 'Choose an agent to chat with.');
-    const def = runnableAgent(ctx, session, agentId);
-    return startRun(ctx, session, def, { conversationId: input.conversationId, text: input.text, attachments: decoded(input.attachments) });
+    let runnable: Runnable;
+    if (input.sharedAgentId) {
+      const shared = await sharedRunnable(ctx, session, input.sharedAgentId);
+      runnable = { def: shared.definition, shared };
+    } else if (input.agentId) runnable = { def: runnableAgent(ctx, session, input.agentId) };
+    else if (input.conversationId) runnable = await agentOfConversation(ctx, session, input.conversationId);
+    else throw new CubbyError('VALIDATION', 'Choose an agent to chat with.');
+    return startRun(ctx, session, runnable, { conversationId: input.conversationId, text: input.text, attachments: decoded(input.attachments) });
   },
-  'chat.retry': (input, ctx) => {
+  'chat.retry': async (input, ctx) => {
     const session = own(ctx);
-    const def = runnableAgent(ctx, session, agentOfConversation(session, input.conversationId));
-    return startRun(ctx, session, def, { conversationId: input.conversationId, mode: 'retry', text: '' });
+    return startRun(ctx, session, await agentOfConversation(ctx, session, input.conversationId), { conversationId: input.conversationId, mode: 'retry', text: '' });
   },
-  'chat.editLast': (input, ctx) => {
+  'chat.editLast': async (input, ctx) => {
     const session = own(ctx);
-    const def = runnableAgent(ctx, session, agentOfConversation(session, input.conversationId));
-    return startRun(ctx, session, def, { conversationId: input.conversationId, mode: 'edit-last', text: input.text });
+    const runnable = await agentOfConversation(ctx, session, input.conversationId);
+    return startRun(ctx, session, runnable, { conversationId: input.conversationId, mode: 'edit-last', text: input.text });
   },
   'chat.cancel': (input, ctx) => ({ cancelled: cancelRun(own(ctx), input.messageId) }),
 };

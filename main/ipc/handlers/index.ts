@@ -16,6 +16,8 @@ import { appHandlers } from './app';
 import { authHandlers } from './auth';
 import type { Handler } from './context';
 import { settingsHandlers } from './settings';
+import { groupsHandlers } from './groups';
+import { sharingHandlers } from './sharing';
 
 export type { AreaHandlers, Handler } from './context';
 
@@ -44,6 +46,8 @@ type Areas = [
   typeof conversationsHandlers,
   typeof chatHandlers,
   typeof memoryHandlers,
+  typeof groupsHandlers,
+  typeof sharingHandlers,
 ];
 
 /** Fails to compile, naming the channel, unless every channel has exactly one handler. */
@@ -61,4 +65,6 @@ export const handlers: Handlers = {
   ...conversationsHandlers,
   ...chatHandlers,
   ...memoryHandlers,
+  ...groupsHandlers,
+  ...sharingHandlers,
 };

@@ -1,33 +1,12 @@
 import { useEffect, useState } from 'react';
 import { asBridgeError, type BridgeCallError } from '../../bridge';
 import type { AuditAction, AuditEntry } from '../../bridge/types';
+import { ACTION_LABELS } from '../../components/auditLabels';
 import { AUDIT_ACTIONS } from '../../../../main/core/catalog/auditActions';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime } from '../../components/formatTime';
 import { loadAudit, loadOlderAudit, loadUsers, useAdminStore } from '../../stores/adminStore';
 
-const ACTION_LABELS: Record<AuditAction, string> = {
-  setup: 'Cubby set up',
-  login: 'Signed in',
-  login_failed: 'Sign-in failed',
-  logout: 'Locked or signed out',
-  invite_created: 'Invite created',
-  invite_redeemed: 'Invite redeemed',
-  invite_failed: 'Invite code rejected',
-  password_changed: 'Password changed',
-  recovery_used: 'Recovery key used',
-  recovery_key_renewed: 'New recovery key',
-  user_disabled: 'Account disabled',
-  user_enabled: 'Account enabled',
-  user_deleted: 'Account deleted',
-  role_changed: 'Role changed',
-  lockout_cleared: 'Lockout cleared',
-  admin_break_glass: 'Made administrator (no admin was left)',
-  group_created: 'Group created',
-  group_deleted: 'Group deleted',
-  group_member_added: 'Added to a group',
-  group_member_removed: 'Removed from a group',
-};
 
 function party(p: AuditEntry['actor']): string {
   if (!p) return '—';

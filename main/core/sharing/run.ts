@@ -1,0 +1,117 @@
+/**
+ * Running a shared agent for one person: the access check, the quota and the access log in the
+ * catalog; the conversation, memory and answer in the person's own vault (the runner). The
+ * shared credential is opened in main at call time and goes nowhere but the provider SDK.
+ */
+import type { Session } from '../accounts/session';
+import type { AgentDefinition } from '../agents/definition';
+import type { ResolvedProvider } from '../agents/providers';
+import { CubbyError } from '../errors';
+import { listConnections } from '../vault/providerConnections';
+import { requireAccess } from './access';
+import { atLeast } from './levels';
+import { recordTokens, reserveMessage } from './quota';
+import type { SharedAgentService } from './sharedAgentService';
+
+export interface PreparedSharedRun {
+  definition: AgentDefinition;
+  /** Count the tokens the answer used against the person's quota (shared credential only). */
+  settle(tokens: number): void;
+}
+
+const KIND_NAMES = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible' } as const;
+
+/**
+ * Everything needed to run shared agent `id` for the caller, or the refusal: NOT_FOUND without
+ * access, FORBIDDEN below use, QUOTA_EXCEEDED with its reset time, AGENT_INCOMPLETE when the
+ * agent has no shared credential and the person has no connection of its kind.
+ * `checkProvider` applies the machine policy to where the call will go.
+ */
+export async function prepareSharedRun(
+  service: SharedAgentService,
+  session: Session,
+  id: string,
+  checkProvider: (p: { kind: ResolvedProvider['kind']; baseUrl: string | null; connectionId?: string }) => void,
+): Promise<PreparedSharedRun> {
+  const first = service.recordFor(session, id, 'chat');
+  const { agent } = first;
+  let provider: AgentDefinition['provider'];
+  let apiKey: string | null = null;
+  if (agent.credentialSealed) {
+    checkProvider({ kind: agent.providerKind, baseUrl: agent.baseUrl });
+    apiKey = await first.keys.openSharedCredential(first.catalog.installId, agent.id, agent.credentialSealed);
+    provider = { kind: agent.providerKind, baseUrl: agent.baseUrl, apiKey };
+  } else {
+    // The person's own connection of the same kind (and address, when the agent names one).
+    const own = listConnections(session).find((c) => c.kind === agent.providerKind && (!agent.baseUrl || c.baseUrl === agent.baseUrl));
+    if (!own) {
+      throw new CubbyError(
+        'AGENT_INCOMPLETE',
+        `This shared agent runs on your own ${KIND_NAMES[agent.providerKind]} connection${agent.baseUrl ? ' at the address it names' : ''}. Add one in Settings under Providers.`,
+      );
+    }
+    checkProvider({ kind: own.kind, baseUrl: own.baseUrl, connectionId: own.id });
+    provider = { connectionId: own.id };
+  }
+
+  // After the keychain wait: the access (a revocation meanwhile), the quota, the access log, in one transaction.
+  const { catalog, user, now } = service.member(session);
+  const current = catalog.transaction(() => {
+    const { agent: latest } = requireAccess(catalog, user, id, 'chat');
+    if (apiKey !== null && latest.credentialSealed && latest.credentialSealed.equals(agent.credentialSealed!)) reserveMessage(catalog, id, user.id, now);
+    else if (apiKey !== null) throw new CubbyError('VALIDATION', 'This agent was changed just now. Try again.');
+    catalog.agentUsage.logAccess(id, user.id, now);
+    return latest;
+  });
+  return {
+    definition: {
+      name: current.name,
+      instructions: current.instructions,
+      provider,
+      model: current.model,
+      temperature: current.temperature,
+      maxOutputTokens: current.maxOutputTokens,
+      memoryAccess: current.memoryAccess,
+      agentId: null,
+      sharedAgentId: current.id,
+    },
+    settle: (tokens) => {
+      if (apiKey !== null) recordTokens(catalog, id, user.id, now, tokens);
+    },
+  };
+}
+
+/**
+ * Answers being written with shared agents, per session: when access may have changed (a grant
+ * revoked, a group membership removed, the agent deleted, a role changed), each is checked
+ * again and stopped with ACCESS_REVOKED if its person may no longer use the agent.
+ */
+export class SharedRunWatch {
+  private readonly runs = new Set<{ session: Session; agentId: string; stop: (reason: CubbyError) => void }>();
+
+  constructor(private readonly service: SharedAgentService) {
+    service.accounts.onAccessChanged(() => this.recheck());
+  }
+
+  /** Returns the function that forgets the run (call it when the answer ends). */
+  watch(session: Session, agentId: string, stop: (reason: CubbyError) => void): () => void {
+    const run = { session, agentId, stop };
+    this.runs.add(run);
+    return () => this.runs.delete(run);
+  }
+
+  recheck(): void {
+    for (const run of [...this.runs]) {
+      let allowed = false;
+      try {
+        allowed = run.session.isOpen && atLeast(this.service.levelOf(run.session, run.agentId), 'use');
+      } catch {
+        allowed = false; // the account is gone: its session is closing anyway
+      }
+      if (!allowed) {
+        this.runs.delete(run);
+        run.stop(new CubbyError('ACCESS_REVOKED', 'Your access to this agent was removed, so its answer stopped. What it wrote so far is kept.'));
+      }
+    }
+  }
+}

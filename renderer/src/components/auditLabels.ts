@@ -1,0 +1,33 @@
+import type { AuditAction } from '../bridge/types';
+
+/** How each audited action reads, in the admin log and in a person's own account activity. */
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  setup: 'Cubby set up',
+  login: 'Signed in',
+  login_failed: 'Sign-in failed',
+  logout: 'Locked or signed out',
+  invite_created: 'Invite created',
+  invite_redeemed: 'Invite redeemed',
+  invite_failed: 'Invite code rejected',
+  password_changed: 'Password changed',
+  recovery_used: 'Recovery key used',
+  recovery_key_renewed: 'New recovery key',
+  user_disabled: 'Account disabled',
+  user_enabled: 'Account enabled',
+  user_deleted: 'Account deleted',
+  role_changed: 'Role changed',
+  lockout_cleared: 'Lockout cleared',
+  admin_break_glass: 'Made administrator (no admin was left)',
+  group_created: 'Group created',
+  group_deleted: 'Group deleted',
+  group_member_added: 'Added to a group',
+  group_member_removed: 'Removed from a group',
+  shared_agent_created: 'Shared agent created',
+  shared_agent_updated: 'Shared agent changed',
+  shared_agent_deleted: 'Shared agent deleted',
+  shared_agent_transferred: 'Shared agent given a new owner',
+  shared_credential_set: "Shared agent's key changed",
+  agent_granted: 'Access to a shared agent given',
+  agent_revoked: 'Access to a shared agent removed',
+  agent_quota_set: 'Usage limit set',
+};
