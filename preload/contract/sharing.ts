@@ -113,16 +113,17 @@ export const sharingChannels = {
   /** Write-only: set, replace or (null) remove. */
   'shared.setCredential': channel(z.strictObject({ id: ObjectId, value: Credential.nullable() }), Empty, 'session'),
   'shared.delete': channel(ById, Empty, 'session'),
-  'shared.transfer': channel(z.strictObject({ id: ObjectId, userId: UserId }), Empty, 'session'),
+  /** `newOwnerId`: the account that becomes the owner (never the caller's own id by another name: the caller is the session). */
+  'shared.transfer': channel(z.strictObject({ id: ObjectId, newOwnerId: UserId }), Empty, 'session'),
   'shared.grants': channel(ById, z.array(GrantView), 'session'),
   'shared.grant': channel(z.strictObject({ id: ObjectId, subject: Subject, level: AccessLevel }), Empty, 'session'),
   'shared.revoke': channel(z.strictObject({ id: ObjectId, subject: Subject }), z.object({ revoked: z.boolean() }), 'session'),
   /** People and groups to pick in a sharing dialog (only for someone who can share). */
   'shared.directory': channel(Empty, Directory, 'session'),
   'shared.quotas': channel(ById, z.array(QuotaView), 'session'),
-  /** `userId` '*': everyone without a limit of their own. Both limits null removes it. */
+  /** The limit of `personId`, or '*' for everyone without a limit of their own. Both limits null removes it. */
   'shared.setQuota': channel(
-    z.strictObject({ id: ObjectId, userId: z.union([UserId, z.literal('*')]), messagesPerDay: Limit, tokensPerMonth: Limit }),
+    z.strictObject({ id: ObjectId, personId: z.union([UserId, z.literal('*')]), messagesPerDay: Limit, tokensPerMonth: Limit }),
     Empty,
     'session',
   ),

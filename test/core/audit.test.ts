@@ -3,6 +3,7 @@ import type { Accounts } from '../../main/core/accounts/accounts';
 import { GroupService } from '../../main/core/accounts/groups';
 import type { AuditEvent } from '../../main/core/catalog/audit';
 import { AUDIT_ACTIONS } from '../../main/core/catalog/auditActions';
+import { setQuota } from '../../main/core/sharing/usage';
 import { editCatalog, openAccounts, removeDir, tempDataDir } from '../helpers/env';
 
 /**
@@ -104,6 +105,22 @@ beforeAll(async () => {
   groups.delete(owner, group.id);
   performed.push('group created', 'member added', 'member removed', 'group deleted');
 
+  // Shared agents: the log names the agent by id; its name, instructions and key never appear.
+  const agentName = 'Platypus Ward Helper';
+  const instructions = 'Echidna instructions text';
+  const credential = 'sk-audit-credential-numbat-0000';
+  secrets.push(agentName, instructions, credential);
+  const sharing = accounts.sharing.service;
+  const shared = await sharing.create(owner, { name: agentName, instructions, providerKind: 'openai', model: 'm' }, credential);
+  sharing.update(owner, shared.id, { name: agentName, instructions: `${instructions} v2`, providerKind: 'openai', model: 'm' });
+  await sharing.setCredential(owner, shared.id, `${credential}-v2`);
+  sharing.grant(owner, shared.id, { type: 'user', id: userId }, 'use');
+  sharing.revoke(owner, shared.id, { type: 'user', id: userId });
+  setQuota(sharing, owner, shared.id, { userId, messagesPerDay: 5, tokensPerMonth: null });
+  sharing.transfer(owner, shared.id, userId);
+  sharing.delete(owner, shared.id);
+  performed.push('shared created', 'shared updated', 'credential set', 'granted', 'revoked', 'quota set', 'transferred', 'shared deleted');
+
   // A restore left no active administrator: the break-glass promotes someone who signs in.
   await editCatalog(dir, (catalog) => {
     for (const u of catalog.users.list()) catalog.users.setRole(u.id, 'user', Date.now());
@@ -120,7 +137,7 @@ afterAll(() => {
 });
 
 test('every account action the core offers writes its audit action, and together they are exactly AUDIT_ACTIONS', () => {
-  expect(performed).toHaveLength(20);
+  expect(performed).toHaveLength(28);
   expect(events.length).toBeLessThan(1000); // the query above saw the whole log
   const recorded = [...new Set(events.map((e) => e.action))].sort();
   expect(recorded).toEqual([...AUDIT_ACTIONS].sort());

@@ -144,7 +144,7 @@ test('a shared agent without a key and a person without a matching connection: a
 test('quotas: a burst of calls cannot pass the message limit; the refusal says when it resets; tokens count too', async () => {
   const { id } = await createSharedAgent(w);
   await ok(w.admin.ws, 'shared.grant', { id, subject: { type: 'user', id: w.gus.id }, level: 'use' });
-  await ok(w.admin.ws, 'shared.setQuota', { id, userId: w.gus.id, messagesPerDay: 3, tokensPerMonth: null });
+  await ok(w.admin.ws, 'shared.setQuota', { id, personId: w.gus.id, messagesPerDay: 3, tokensPerMonth: null });
   w.fake.handler = () => reply('Short answer.');
   const burst = await Promise.all(Array.from({ length: 12 }, () => w.gus.ws.call('chat.send', { sharedAgentId: id, text: 'Quick question' })));
   const passed = burst.filter((r) => r.ok);
@@ -165,7 +165,7 @@ test('quotas: a burst of calls cannot pass the message limit; the refusal says w
   // Tokens per month: a fake answer counts 12 tokens in and some out, so one answer reaches a limit of 10.
   const other = await createSharedAgent(w);
   await ok(w.admin.ws, 'shared.grant', { id: other.id, subject: { type: 'user', id: w.gus.id }, level: 'use' });
-  await ok(w.admin.ws, 'shared.setQuota', { id: other.id, userId: '*', messagesPerDay: null, tokensPerMonth: 10 });
+  await ok(w.admin.ws, 'shared.setQuota', { id: other.id, personId: '*', messagesPerDay: null, tokensPerMonth: 10 });
   const first = await ok(w.gus.ws, 'chat.send', { sharedAgentId: other.id, text: 'one' });
   await finished(w.gus.ws, first.assistantMessageId);
   const second = await w.gus.ws.call('chat.send', { sharedAgentId: other.id, text: 'two' });

@@ -108,13 +108,13 @@ const ACTIONS: Action[] = [
   {
     name: 'transfer',
     needs: 'manage',
-    run: (c) => call(c.caller.ws, 'shared.transfer', { id: c.agentId, userId: c.w.tess.id }),
+    run: (c) => call(c.caller.ws, 'shared.transfer', { id: c.agentId, newOwnerId: c.w.tess.id }),
     check: async (c) => expect(await ok(c.w.tess.ws, 'shared.get', { id: c.agentId })).toMatchObject({ isOwner: true, level: 'manage' }),
   },
   {
     name: 'set quota',
     needs: 'manage',
-    run: (c) => call(c.caller.ws, 'shared.setQuota', { id: c.agentId, userId: c.w.tess.id, messagesPerDay: 10, tokensPerMonth: null }),
+    run: (c) => call(c.caller.ws, 'shared.setQuota', { id: c.agentId, personId: c.w.tess.id, messagesPerDay: 10, tokensPerMonth: null }),
     check: async (c) => expect((await adminView(c) as any).quotas).toEqual([expect.objectContaining({ userId: c.w.tess.id, messagesPerDay: 10 })]),
   },
   {
@@ -136,7 +136,7 @@ afterAll(async () => {
 /** A fresh agent owned by Olga, Tess holding use (so there is a grant to revoke), and the row's grant for Gus. */
 async function prepare(row: Row, via: 'user' | 'group'): Promise<Cell> {
   const { id, credential } = await createSharedAgent(w);
-  await ok(w.admin.ws, 'shared.transfer', { id, userId: w.olga.id });
+  await ok(w.admin.ws, 'shared.transfer', { id, newOwnerId: w.olga.id });
   await ok(w.admin.ws, 'shared.grant', { id, subject: { type: 'user', id: w.tess.id }, level: 'use' });
   if (row !== 'none' && row !== 'owner' && row !== 'admin') {
     await ok(w.admin.ws, 'shared.grant', { id, subject: via === 'user' ? { type: 'user', id: w.gus.id } : { type: 'group', id: w.groupId }, level: row });

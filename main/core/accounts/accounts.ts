@@ -335,14 +335,10 @@ export class Accounts {
     return { catalog: this.catalog, user: this.core.sessionUser(session), now: this.core.now(), keys: this.keys };
   }
 
-  /** Told when who may use a shared agent may have changed (grants, groups, roles); listeners re-check. */
+  /** Told when grants, group memberships or shared agents changed (a role change is onAccountChanged). */
   onAccessChanged(listener: () => void): () => void {
     this.accessListeners.add(listener);
-    const offRole = this.admin.onAccountChanged(listener);
-    return () => {
-      this.accessListeners.delete(listener);
-      offRole();
-    };
+    return () => this.accessListeners.delete(listener);
   }
 
   accessChanged(): void {

@@ -91,6 +91,7 @@ export class SharedRunWatch {
 
   constructor(private readonly service: SharedAgentService) {
     service.accounts.onAccessChanged(() => this.recheck());
+    service.accounts.onAccountChanged(() => this.recheck()); // a demoted administrator loses manage on all
   }
 
   /** Returns the function that forgets the run (call it when the answer ends). */

@@ -40,8 +40,8 @@ export const sharingHandlers: AreaHandlers<keyof typeof sharingChannels> = {
     sharing(ctx).delete(own(ctx), id);
     return {};
   },
-  'shared.transfer': ({ id, userId }, ctx) => {
-    sharing(ctx).transfer(own(ctx), id, userId);
+  'shared.transfer': ({ id, newOwnerId }, ctx) => {
+    sharing(ctx).transfer(own(ctx), id, newOwnerId);
     return {};
   },
   'shared.grants': ({ id }, ctx) => sharing(ctx).listGrants(own(ctx), id),
@@ -52,8 +52,8 @@ export const sharingHandlers: AreaHandlers<keyof typeof sharingChannels> = {
   'shared.revoke': ({ id, subject }, ctx) => ({ revoked: sharing(ctx).revoke(own(ctx), id, subject) }),
   'shared.directory': (_input, ctx) => sharing(ctx).directory(own(ctx)),
   'shared.quotas': ({ id }, ctx) => listQuotas(sharing(ctx), own(ctx), id),
-  'shared.setQuota': ({ id, ...quota }, ctx) => {
-    setQuota(sharing(ctx), own(ctx), id, quota);
+  'shared.setQuota': ({ id, personId, ...limits }, ctx) => {
+    setQuota(sharing(ctx), own(ctx), id, { userId: personId, ...limits });
     return {};
   },
   'shared.accessLog': ({ id, ...page }, ctx) => accessLog(sharing(ctx), own(ctx), id, page),
