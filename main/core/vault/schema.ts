@@ -1,5 +1,6 @@
 import type { Migration } from '../db/migrations';
 import { agentsSchema } from './agentsSchema';
+import { memoryVectorsSchema } from './memoryVectorsSchema';
 
 /** vaults/<userId>.db: one user's content. Later issues append migrations; never edit one that shipped. */
 export const VAULT_MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
       );
     `),
   agentsSchema,
+  memoryVectorsSchema,
 ];
