@@ -102,6 +102,9 @@ function probe(channel: ChannelName, target: Target): unknown {
     'memory.update': { id: target.memoryId, text: 'Taken over' },
     'memory.delete': { id: target.memoryId },
     'memory.search': { query: target.word },
+    'memory.embeddingStatus': {},
+    'memory.setEmbeddings': { connectionId: target.connectionId, model: 'fake-embed' },
+    'memory.clearEmbeddings': {},
   };
   return inputs[channel];
 }
@@ -113,6 +116,7 @@ const LOOKUPS: ChannelName[] = [
   'secrets.replace', 'secrets.rename', 'secrets.delete',
   'conversations.get', 'conversations.rename', 'conversations.pin', 'conversations.delete', 'conversations.export',
   'messages.list', 'attachments.get', 'chat.send', 'chat.retry', 'chat.editLast', 'memory.update', 'memory.delete',
+  'memory.setEmbeddings',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */

@@ -1,9 +1,11 @@
 import { embed, embedMany } from 'ai';
 import type { Session } from '../accounts/session';
-import type { CubbyError } from '../errors';
+import type { CubbyError, ErrorCode } from '../errors';
+import { parseInput } from '../vault/common';
 import { relevantFacts, type MemoryFact } from '../vault/memory';
 import {
   currentModelKey,
+  EmbeddingModelId,
   factsWithoutVector,
   getEmbeddingConfig,
   hasVectors,
@@ -38,7 +40,7 @@ export interface EmbeddingStatus {
   indexed: number;
   total: number;
   /** Why the last background indexing stopped (a provider code and safe message), until one succeeds. */
-  lastError: { code: string; message: string } | null;
+  lastError: { code: ErrorCode; message: string } | null;
 }
 
 interface BackfillState {
@@ -69,7 +71,8 @@ function modelFor(session: Session, config: EmbeddingConfig, runtime: ProviderRu
  * Choose the embedding model for memory search after one test embed through it (so a wrong
  * model or key answers its provider code now, and nothing is saved); then index in the background.
  */
-export async function configureMemoryEmbeddings(session: Session, config: EmbeddingConfig, runtime: EmbeddingRuntime = {}): Promise<EmbeddingStatus> {
+export async function configureMemoryEmbeddings(session: Session, choice: EmbeddingConfig, runtime: EmbeddingRuntime = {}): Promise<EmbeddingStatus> {
+  const config = { connectionId: choice.connectionId, model: parseInput(EmbeddingModelId, choice.model) };
   const model = modelFor(session, config, runtime);
   try {
     const { embedding } = await embed({ model, value: TEST_TEXT, maxRetries: runtime.maxRetries ?? 2, abortSignal: AbortSignal.timeout(30_000) });

@@ -17,7 +17,7 @@ export interface EmbeddingConfig {
   model: string;
 }
 
-const ModelId = z.string().trim().min(1, 'Enter the embedding model (for example text-embedding-3-small).').max(200, 'A model name has at most 200 characters.');
+export const EmbeddingModelId = z.string().trim().min(1, 'Enter the embedding model (for example text-embedding-3-small).').max(200, 'A model name has at most 200 characters.');
 
 export function getEmbeddingConfig(session: Session): EmbeddingConfig | null {
   const row = vaultOf(session).prepare('SELECT connection_id AS connectionId, model FROM memory_embedding_config WHERE id = 1').get() as EmbeddingConfig | undefined;
@@ -40,7 +40,7 @@ export function currentModelKey(session: Session): string | null {
 
 /** Choose the embedding model; vectors of any other model are deleted in the same transaction. */
 export function setEmbeddingConfig(session: Session, connectionId: string, model: string): EmbeddingConfig {
-  const m = parseInput(ModelId, model);
+  const m = parseInput(EmbeddingModelId, model);
   const db = vaultOf(session);
   db.transaction(() => {
     const c = getConnection(session, connectionId);

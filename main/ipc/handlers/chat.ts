@@ -6,6 +6,7 @@ import { CubbyError } from '../../core/errors';
 import type { AttachmentInput } from '../../core/vault/attachments';
 import { getConversation } from '../../core/vault/conversations';
 import { own, type AreaHandlers, type HandlerContext } from './context';
+import { embeddingRuntime } from './memory';
 import { usableConnection } from './providerPolicy';
 
 /** One of the caller's agents, ready to run, if the machine policy still allows its connection. */
@@ -42,7 +43,7 @@ async function startRun(ctx: HandlerContext, session: Session, def: AgentDefinit
       },
       onDelta: (d) => ctx.emit(session, 'chat.delta', { conversationId: started.ids!.conversationId, messageId: d.assistantMessageId, text: d.delta }),
     },
-    ctx.providerRuntime,
+    { ...ctx.providerRuntime, embeddingConnectionAllowed: embeddingRuntime(ctx, session).embeddingConnectionAllowed },
   );
   // runAgent saves the turn and calls onStart before its first await: no ids means it refused (its error is the answer).
   if (!started.ids) {
