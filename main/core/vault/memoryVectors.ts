@@ -131,10 +131,12 @@ function loadVectors(session: Session, modelKey: string, dims: number): VectorCa
   const matrix = new Float32Array(usable.length * dims);
   usable.forEach(([seq, blob], i) => {
     seqs[i] = seq;
+    // The Buffer may sit at any byte offset in a shared pool: copy its bytes instead of viewing them as floats.
+    blob.copy(new Uint8Array(matrix.buffer, i * dims * 4, dims * 4));
     const row = matrix.subarray(i * dims, (i + 1) * dims);
-    // The Buffer may sit at any byte offset in a shared pool: copy instead of viewing it as floats.
-    for (let d = 0; d < dims; d++) row[d] = blob.readFloatLE(d * 4);
-    const norm = Math.hypot(...row);
+    let sum = 0;
+    for (let d = 0; d < dims; d++) sum += row[d]! * row[d]!;
+    const norm = Math.sqrt(sum);
     if (norm > 0) for (let d = 0; d < dims; d++) row[d]! /= norm;
   });
   const cache: VectorCache = { modelKey, generation, dims, seqs, matrix };
@@ -157,7 +159,9 @@ export function rankByVector(session: Session, modelKey: string, query: ArrayLik
   const dims = query.length;
   const { seqs, matrix } = loadVectors(session, modelKey, dims);
   const q = Float32Array.from(query);
-  const qNorm = Math.hypot(...q);
+  let sum = 0;
+  for (let d = 0; d < dims; d++) sum += q[d]! * q[d]!;
+  const qNorm = Math.sqrt(sum);
   if (!qNorm || seqs.length === 0) return [];
   const scores = new Float32Array(seqs.length);
   for (let i = 0; i < seqs.length; i++) {
