@@ -163,7 +163,7 @@ test('changing the model, editing a fact, or removing the choice or its connecti
 test('a model that fails its test embed, or Anthropic, is refused with a clear code and nothing is saved', async () => {
   const s = world.admin;
   const a = connectAgent(s, fake);
-  await expect(configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'no-such-embedder' }, NO_RETRY)).rejects.toMatchObject({ code: 'PROVIDER_MODEL_UNKNOWN' });
+  await expect(configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'no-such-embedder' }, NO_RETRY)).rejects.toMatchObject({ code: 'PROVIDER_MODEL_UNKNOWN', message: expect.stringContaining('embedding model') });
   fake.enqueueEmbedding({ kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${a.key}` } } });
   const denied = configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'fake-embed' }, NO_RETRY);
   await expect(denied).rejects.toMatchObject({ code: 'PROVIDER_AUTH' });

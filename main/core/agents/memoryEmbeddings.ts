@@ -1,6 +1,6 @@
 import { embed, embedMany } from 'ai';
 import type { Session } from '../accounts/session';
-import type { CubbyError, ErrorCode } from '../errors';
+import { CubbyError, type ErrorCode } from '../errors';
 import { parseInput } from '../vault/common';
 import { relevantFacts, type MemoryFact } from '../vault/memory';
 import {
@@ -78,7 +78,10 @@ export async function configureMemoryEmbeddings(session: Session, choice: Embedd
     const { embedding } = await embed({ model, value: TEST_TEXT, maxRetries: runtime.maxRetries ?? 2, abortSignal: AbortSignal.timeout(30_000) });
     if (!embedding.length) throw { type: 'invalid_response' };
   } catch (e) {
-    throw mapProviderError(e);
+    const error = mapProviderError(e);
+    // The chat's message points at the agent editor; here the model is the one just typed.
+    if (error.code === 'PROVIDER_MODEL_UNKNOWN') throw new CubbyError(error.code, 'The provider has no embedding model by this name. Check the name (for example text-embedding-3-small).');
+    throw error;
   }
   setEmbeddingConfig(session, config.connectionId, config.model);
   stateOf(session).lastError = null;
