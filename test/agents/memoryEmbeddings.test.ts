@@ -31,6 +31,9 @@ function triple(i: number) {
   };
 }
 
+/** No retries, and background indexing may try again at once after a failure. */
+const RT = { ...NO_RETRY, backfillRetryMs: 0 };
+
 const rows = (s: Session, sql: string, ...args: unknown[]) => vaultOf(s).prepare(sql).pluck().get(...args) as number;
 
 test('1,000 facts: the synonym-only question finds its fact by meaning, where full-text search finds none', async () => {
@@ -45,7 +48,7 @@ test('1,000 facts: the synonym-only question finds its fact by meaning, where fu
 
   const status = await configureMemoryEmbeddings(s, { connectionId, model: 'fake-embed' }, NO_RETRY);
   expect(status.config).toEqual({ connectionId, model: 'fake-embed' });
-  const done = await backfillMemoryVectors(s, NO_RETRY);
+  const done = await backfillMemoryVectors(s, RT);
   expect(done.error).toBeUndefined();
   expect(embeddingStatus(s)).toMatchObject({ indexed: 1000, total: 1000, lastError: null });
   // Batches, not one call per fact; every call with Bob's key.
@@ -78,7 +81,7 @@ test('1,000 facts: the synonym-only question finds its fact by meaning, where fu
   const fresh = createMemory(s, 'My locker code at the gymnasium is 4471.');
   expect(embeddingStatus(s)).toMatchObject({ indexed: 1000, total: 1001 });
   expect((await relevantFactsFor(s, 'What is my gymnasium locker code?', 200, NO_RETRY)).map((f) => f.id)).toContain(fresh.id);
-  await backfillMemoryVectors(s, NO_RETRY);
+  await backfillMemoryVectors(s, RT);
   expect(embeddingStatus(s).indexed).toBe(1001);
 });
 
@@ -87,23 +90,27 @@ test('when the embedding server fails, saving a fact still works and the chat fa
   const a = connectAgent(s, fake, { memoryAccess: 'readwrite' });
   const kept = createMemory(s, 'Ada keeps her passport in the blue drawer.');
   await configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'fake-embed' }, NO_RETRY);
-  await backfillMemoryVectors(s, NO_RETRY);
+  await backfillMemoryVectors(s, RT);
   expect(embeddingStatus(s).indexed).toBe(1);
 
   // Backfill of a new fact fails: the fact is saved, the failure is reported as a code only.
   fake.enqueueEmbedding({ kind: 'status', status: 500, body: { error: { message: `boom ${a.key}` } } });
   const unindexed = createMemory(s, 'Ada parks the bicycle in the courtyard shed.');
-  const result = await backfillMemoryVectors(s, NO_RETRY);
+  const result = await backfillMemoryVectors(s, RT);
   expect(result.error?.code).toBe('PROVIDER_ERROR');
   const status = embeddingStatus(s);
   expect(status).toMatchObject({ indexed: 1, total: 2, lastError: { code: 'PROVIDER_ERROR' } });
   expect(JSON.stringify(status)).not.toContain(a.key);
+  // Saves and chats do not ask a failing server again at once (the app's default pause).
+  const asked = fake.embeddingRequests().length;
+  expect((await backfillMemoryVectors(s, NO_RETRY)).error?.code).toBe('PROVIDER_ERROR');
+  expect(fake.embeddingRequests().length).toBe(asked);
 
   // The question's embedding fails too (reset): the answer still comes, with facts found by words.
   fake.enqueueEmbedding({ kind: 'reset' });
   fake.enqueue({ kind: 'reply', chunks: ['Noted.'] });
   const before = fake.chatRequests().length;
-  const run = await runAgent(s, a.def(), { text: 'Where is my passport and where do I park the bicycle?' }, NO_RETRY);
+  const run = await runAgent(s, a.def(), { text: 'Where is my passport and where do I park the bicycle?' }, RT);
   expect(run.status).toBe('complete');
   const system = JSON.stringify(fake.chatRequests()[before]!.body.messages[0]);
   expect(system).toContain(kept.text);
@@ -112,11 +119,11 @@ test('when the embedding server fails, saving a fact still works and the chat fa
   // The remember tool's fact is saved even while the server keeps failing.
   fake.enqueueEmbedding({ kind: 'status', status: 503 }, { kind: 'status', status: 503 });
   fake.enqueue({ kind: 'remember', fact: 'Ada likes green tea.' });
-  const remembered = await runAgent(s, a.def(), { text: 'I like green tea.' }, NO_RETRY);
+  const remembered = await runAgent(s, a.def(), { text: 'I like green tea.' }, RT);
   expect(remembered.remembered).toEqual(['Ada likes green tea.']);
   expect(rows(s, "SELECT count(*) FROM memory_facts WHERE text = 'Ada likes green tea.'")).toBe(1);
   // The background run started by the tool may still be failing: the next one finishes.
-  for (let i = 0; i < 3 && (await backfillMemoryVectors(s, NO_RETRY)).error; i++);
+  for (let i = 0; i < 5 && (await backfillMemoryVectors(s, RT)).error; i++);
   expect(embeddingStatus(s)).toMatchObject({ indexed: 3, total: 3, lastError: null });
   clearEmbeddingConfig(s);
 });
@@ -126,7 +133,7 @@ test('changing the model, editing a fact, or removing the choice or its connecti
   const a = connectAgent(s, fake);
   const fact = createMemory(s, 'The spare house key is under the third flowerpot.');
   await configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'fake-embed' }, NO_RETRY);
-  await backfillMemoryVectors(s, NO_RETRY);
+  await backfillMemoryVectors(s, RT);
   const total = embeddingStatus(s).total;
   expect(embeddingStatus(s).indexed).toBe(total);
   const blobOf = () => vaultOf(s).prepare('SELECT v.vector FROM memory_vectors v JOIN memory_facts f ON f.seq = v.fact_seq WHERE f.id = ?').pluck().get(fact.id) as Buffer;
@@ -136,14 +143,14 @@ test('changing the model, editing a fact, or removing the choice or its connecti
   await configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'fake-embed-2' }, NO_RETRY);
   // Old vectors are gone at once (not just ignored); the new model's come with the backfill.
   const countAll = () => rows(s, 'SELECT count(*) FROM memory_vectors');
-  await backfillMemoryVectors(s, NO_RETRY);
+  await backfillMemoryVectors(s, RT);
   expect(countAll()).toBe(total);
   expect(rows(s, 'SELECT count(DISTINCT model_key) FROM memory_vectors')).toBe(1);
   expect(blobOf().equals(first)).toBe(false);
 
   updateMemory(s, fact.id, 'The spare house key is with the neighbour now.');
   expect(embeddingStatus(s).indexed).toBe(total - 1);
-  await backfillMemoryVectors(s, NO_RETRY);
+  await backfillMemoryVectors(s, RT);
   expect(embeddingStatus(s).indexed).toBe(total);
   deleteMemory(s, fact.id);
   expect(countAll()).toBe(total - 1);
@@ -153,7 +160,7 @@ test('changing the model, editing a fact, or removing the choice or its connecti
   expect(embeddingStatus(s).config).toBeNull();
 
   await configureMemoryEmbeddings(s, { connectionId: a.connectionId, model: 'fake-embed' }, NO_RETRY);
-  await backfillMemoryVectors(s, NO_RETRY);
+  await backfillMemoryVectors(s, RT);
   expect(countAll()).toBe(total - 1);
   deleteConnection(s, a.connectionId);
   expect(embeddingStatus(s).config).toBeNull();
@@ -185,7 +192,7 @@ test("each person's embedding calls carry only their own key and their own facts
     return { s, ...c };
   });
   for (const p of people) await configureMemoryEmbeddings(p.s, { connectionId: p.connectionId, model: 'fake-embed' }, NO_RETRY);
-  await Promise.all(people.map((p) => backfillMemoryVectors(p.s, NO_RETRY)));
+  await Promise.all(people.map((p) => backfillMemoryVectors(p.s, RT)));
   for (const p of people) await relevantFactsFor(p.s, `owner-marker-${p.s.user.username}`, 100, NO_RETRY);
   for (const p of people) {
     const mine = fake.embeddingRequests().filter((r) => JSON.stringify(r.body).includes(`owner-marker-${p.s.user.username}-${tag}`));
@@ -203,11 +210,11 @@ test('closing the session stops the backfill and retrieval answers nothing more'
   vaultOf(s).transaction(() => {
     for (let i = 0; i < 300; i++) createMemory(s, `Later fact ${i} about the ${SUBJECTS[i % 10]![0]}.`);
   })();
-  const running = backfillMemoryVectors(s, NO_RETRY);
+  const running = backfillMemoryVectors(s, RT);
   await new Promise((r) => setTimeout(r, 5));
   s.close();
   const result = await running;
   expect(result.error).toBeUndefined();
   expect(result.embedded).toBeLessThan(300);
-  expect(await backfillMemoryVectors(s, NO_RETRY)).toEqual({ embedded: 0 });
+  expect(await backfillMemoryVectors(s, RT)).toEqual({ embedded: 0 });
 });

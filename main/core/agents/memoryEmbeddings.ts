@@ -29,10 +29,13 @@ export interface EmbeddingRuntime extends ProviderRuntime {
   embeddingConnectionAllowed?: (connectionId: string) => boolean;
   /** How long the question's embedding may take before the chat goes on without it. */
   queryEmbedTimeoutMs?: number;
+  /** After a failed background indexing, how long before another trigger may try again (default 60 s). */
+  backfillRetryMs?: number;
 }
 
 export const BACKFILL_BATCH = 64;
 export const QUERY_EMBED_TIMEOUT_MS = 5_000;
+export const BACKFILL_RETRY_MS = 60_000;
 const TEST_TEXT = 'Cubby memory search test';
 
 export interface EmbeddingStatus {
@@ -46,6 +49,7 @@ export interface EmbeddingStatus {
 interface BackfillState {
   running: Promise<BackfillResult> | null;
   lastError: CubbyError | null;
+  lastFailedAt: number;
 }
 export interface BackfillResult {
   embedded: number;
@@ -55,7 +59,7 @@ export interface BackfillResult {
 const states = new WeakMap<Session, BackfillState>();
 const stateOf = (session: Session): BackfillState => {
   let s = states.get(session);
-  if (!s) states.set(session, (s = { running: null, lastError: null }));
+  if (!s) states.set(session, (s = { running: null, lastError: null, lastFailedAt: 0 }));
   return s;
 };
 
@@ -103,6 +107,10 @@ export function embeddingStatus(session: Session): EmbeddingStatus {
 export function backfillMemoryVectors(session: Session, runtime: EmbeddingRuntime = {}): Promise<BackfillResult> {
   const state = stateOf(session);
   if (!session.isOpen) return Promise.resolve({ embedded: 0 });
+  // A server that keeps failing is not asked again on every save or chat; choosing the model again resets this.
+  if (!state.running && state.lastError && Date.now() - state.lastFailedAt < (runtime.backfillRetryMs ?? BACKFILL_RETRY_MS)) {
+    return Promise.resolve({ embedded: 0, error: state.lastError });
+  }
   state.running ??= runBackfill(session, state, runtime).finally(() => {
     state.running = null;
   });
@@ -137,6 +145,7 @@ async function runBackfill(session: Session, state: BackfillState, runtime: Embe
     if (controller.signal.aborted || !session.isOpen) return { embedded };
     const error = mapProviderError(e);
     state.lastError = error;
+    state.lastFailedAt = Date.now();
     return { embedded, error };
   } finally {
     stop();
@@ -147,7 +156,7 @@ async function runBackfill(session: Session, state: BackfillState, runtime: Embe
  * Facts ranked by similarity to `text`, or null when memory search by embeddings is off, has no
  * vectors yet, or the question cannot be embedded now (full-text search then works alone).
  */
-async function rankedByMeaning(session: Session, text: string, runtime: EmbeddingRuntime, limit: number): Promise<number[] | null> {
+async function rankedByMeaning(session: Session, text: string, runtime: EmbeddingRuntime, limit: number, signal?: AbortSignal): Promise<number[] | null> {
   const config = getEmbeddingConfig(session);
   if (!config || !text.trim() || !allowed(config, runtime)) return null;
   const modelKey = currentModelKey(session)!;
@@ -156,8 +165,8 @@ async function rankedByMeaning(session: Session, text: string, runtime: Embeddin
   const stop = session.onClose(() => controller.abort());
   try {
     const model = modelFor(session, config, runtime);
-    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(runtime.queryEmbedTimeoutMs ?? QUERY_EMBED_TIMEOUT_MS)]);
-    const { embedding } = await embed({ model, value: text.slice(0, 8_000), maxRetries: 0, abortSignal: signal });
+    const signals = [controller.signal, AbortSignal.timeout(runtime.queryEmbedTimeoutMs ?? QUERY_EMBED_TIMEOUT_MS), ...(signal ? [signal] : [])];
+    const { embedding } = await embed({ model, value: text.slice(0, 8_000), maxRetries: 0, abortSignal: AbortSignal.any(signals) });
     return session.isOpen ? rankByVector(session, modelKey, embedding, limit) : null;
   } catch {
     return null; // the answer must still work: words alone; nothing about the failure is kept
@@ -167,9 +176,16 @@ async function rankedByMeaning(session: Session, text: string, runtime: Embeddin
 }
 
 /** The facts for the prompt: by words and, when set up, by meaning, within `tokenBudget`. */
-export async function relevantFactsFor(session: Session, text: string, tokenBudget: number, runtime: EmbeddingRuntime = {}, maxFacts = 50): Promise<MemoryFact[]> {
+export async function relevantFactsFor(
+  session: Session,
+  text: string,
+  tokenBudget: number,
+  runtime: EmbeddingRuntime = {},
+  opts: { maxFacts?: number; signal?: AbortSignal } = {},
+): Promise<MemoryFact[]> {
+  const maxFacts = opts.maxFacts ?? 50;
   if (tokenBudget <= 0) return [];
-  const byMeaning = await rankedByMeaning(session, text, runtime, maxFacts);
+  const byMeaning = await rankedByMeaning(session, text, runtime, maxFacts, opts.signal);
   if (!session.isOpen) return [];
   return relevantFacts(session, text, tokenBudget, maxFacts, byMeaning ?? []);
 }

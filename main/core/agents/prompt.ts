@@ -24,8 +24,15 @@ export function systemPrompt(def: AgentDefinition, facts: MemoryFact[]): string 
 }
 
 /** By words and, when the person chose an embedding model, by meaning (see memoryEmbeddings.ts). */
-export async function factsFor(session: Session, def: AgentDefinition, text: string, budget = MEMORY_TOKEN_BUDGET, runtime: EmbeddingRuntime = {}): Promise<MemoryFact[]> {
-  return def.memoryAccess === 'off' ? [] : relevantFactsFor(session, text, budget, runtime);
+export async function factsFor(
+  session: Session,
+  def: AgentDefinition,
+  text: string,
+  budget = MEMORY_TOKEN_BUDGET,
+  runtime: EmbeddingRuntime = {},
+  signal?: AbortSignal,
+): Promise<MemoryFact[]> {
+  return def.memoryAccess === 'off' ? [] : relevantFactsFor(session, text, budget, runtime, { signal });
 }
 
 function textAttachmentBlock(a: Attachment): string {

@@ -188,8 +188,9 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
   try {
     quietly(() => req.onStart?.(ids));
     const question = req.mode === 'retry' ? (vaultOf(session).prepare('SELECT content FROM messages WHERE id = ?').pluck().get(ids.userMessageId) as string) : req.text;
-    const facts = await factsFor(session, def, question, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET, runtime);
-    if (sessionClosed) throw controller.signal.reason;
+    const facts = await factsFor(session, def, question, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET, runtime, controller.signal);
+    if (controller.signal.aborted) throw controller.signal.reason;
+    if (def.memoryAccess !== 'off') void backfillMemoryVectors(session, runtime); // memories not indexed yet, in the background
     const tools =
       def.memoryAccess === 'readwrite'
         ? {

@@ -113,6 +113,8 @@ interface VectorCache {
 
 const generations = new WeakMap<Session, number>();
 const caches = new WeakMap<Session, VectorCache>();
+/** Sessions whose cache is already set to go when they close (one listener each, however often it reloads). */
+const dropsOnClose = new WeakSet<Session>();
 
 /** Facts or vectors changed: the next ranking reloads. memory.ts calls this on every edit and delete. */
 export function memoryVectorsChanged(session: Session): void {
@@ -141,7 +143,10 @@ function loadVectors(session: Session, modelKey: string, dims: number): VectorCa
   });
   const cache: VectorCache = { modelKey, generation, dims, seqs, matrix };
   if (session.isOpen) {
-    if (!caches.has(session)) session.onClose(() => caches.delete(session));
+    if (!dropsOnClose.has(session)) {
+      dropsOnClose.add(session);
+      session.onClose(() => caches.delete(session));
+    }
     caches.set(session, cache);
   }
   return cache;
