@@ -148,8 +148,13 @@ test('changing the model, editing a fact, or removing the choice or its connecti
   expect(rows(s, 'SELECT count(DISTINCT model_key) FROM memory_vectors')).toBe(1);
   expect(blobOf().equals(first)).toBe(false);
 
+  const modelKey = currentModelKey(s)!;
+  const seq = rows(s, 'SELECT seq FROM memory_facts WHERE id = ?', fact.id);
+  const question = fakeEmbedding('spare house key flowerpot', 'fake-embed-2');
+  expect(rankByVector(s, modelKey, question, 3)[0]).toBe(seq); // cached for the session now
   updateMemory(s, fact.id, 'The spare house key is with the neighbour now.');
   expect(embeddingStatus(s).indexed).toBe(total - 1);
+  expect(rankByVector(s, modelKey, question, 1000)).not.toContain(seq); // the old vector is gone from the cache too
   await backfillMemoryVectors(s, RT);
   expect(embeddingStatus(s).indexed).toBe(total);
   deleteMemory(s, fact.id);
@@ -193,7 +198,14 @@ test("each person's embedding calls carry only their own key and their own facts
   });
   for (const p of people) await configureMemoryEmbeddings(p.s, { connectionId: p.connectionId, model: 'fake-embed' }, NO_RETRY);
   await Promise.all(people.map((p) => backfillMemoryVectors(p.s, RT)));
-  for (const p of people) await relevantFactsFor(p.s, `owner-marker-${p.s.user.username}`, 100, NO_RETRY);
+  // Rankings come from each session's own vectors: both caches are warm, and each finds only its own fact.
+  for (let round = 0; round < 2; round++) {
+    for (const p of people) {
+      const got = await relevantFactsFor(p.s, `owner-marker-${p.s.user.username}`, 1000, NO_RETRY);
+      expect(got[0]?.text).toBe(`owner-marker-${p.s.user.username}-${tag}`);
+      expect(JSON.stringify(got)).not.toContain(`owner-marker-${p === people[0] ? 'bob' : 'ada'}`);
+    }
+  }
   for (const p of people) {
     const mine = fake.embeddingRequests().filter((r) => JSON.stringify(r.body).includes(`owner-marker-${p.s.user.username}-${tag}`));
     expect(mine.length).toBeGreaterThan(0);
