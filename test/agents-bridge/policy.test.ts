@@ -60,6 +60,8 @@ beforeAll(async () => {
   const run = await startChat(ws, 'chat.send', { agentId: before.agentId, text: 'Hello before' });
   expect((await run.finished()).status).toBe('complete');
   conversationId = run.conversationId;
+  // Memory search by meaning on the same connection, chosen before the policy.
+  expect((await ws.call('memory.setEmbeddings', { connectionId: before.connectionId, model: 'fake-embed' })).ok).toBe(true);
 });
 
 afterAll(async () => {
@@ -92,6 +94,11 @@ describe.each([
     expect(await ws.call('chat.editLast', { conversationId, text: 'Edited after' })).toMatchObject(forbidden);
     expect(await ws.call('providers.models', { id: before.connectionId })).toMatchObject(forbidden);
     expect(await ws.call('providers.test', { id: before.connectionId })).toMatchObject(forbidden);
+    expect(await ws.call('memory.setEmbeddings', { connectionId: before.connectionId, model: 'fake-embed' })).toMatchObject(forbidden);
+    // A new fact is saved, but not sent to the embedding model chosen before the policy.
+    expect((await ok(ws, 'memory.create', { text: 'Saved under the policy' })).text).toBe('Saved under the policy');
+    expect((await ok(ws, 'memory.embeddingStatus', {})).config).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 50));
     expect(fake.requests.length).toBe(sent);
     // The history is untouched and still readable.
     const page = await ok(ws, 'messages.list', { conversationId });

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { backfillMemoryVectors, configureMemoryEmbeddings, embeddingStatus } from '../../main/core/agents/memoryEmbeddings';
 import { runAgent } from '../../main/core/agents/runner';
 import { createMemory } from '../../main/core/vault/memory';
 import { searchConversations } from '../../main/core/vault/search';
@@ -30,6 +31,8 @@ test('markers in messages, answers, memory, attachments and secrets appear in pl
   const { accounts, admin, bob } = await twoUsers(dir);
   try {
     const a = connectAgent(admin, fake, { key: m.secret, memoryAccess: 'readwrite' });
+    // Memory search by meaning: the facts' vectors (and the texts sent to be embedded) are vault content too.
+    await configureMemoryEmbeddings(admin, { connectionId: a.connectionId, model: 'fake-embed' }, NO_RETRY);
     createMemory(admin, `${m.memory} ${'filler '.repeat(50)}`);
     fake.enqueue({ kind: 'remember', fact: m.agentMemory });
     await runAgent(admin, a.def(), { text: `${m.title} remember this` }, NO_RETRY);
@@ -51,6 +54,9 @@ test('markers in messages, answers, memory, attachments and secrets appear in pl
         { ...NO_RETRY, saveIntervalMs: 1 },
       );
     }
+    await backfillMemoryVectors(admin, NO_RETRY);
+    expect(embeddingStatus(admin)).toMatchObject({ indexed: 2, total: 2 });
+    expect(fake.embeddingRequests().some((r) => JSON.stringify(r.body).includes(m.memory))).toBe(true);
     connectAgent(bob, fake, { key: `${m.secret}-bob` });
     expect(searchConversations(admin, m.answer).length).toBeGreaterThan(0); // the FTS index holds them too
     expect(fake.requests.some((r) => r.apiKey === m.secret)).toBe(true); // the key really was used

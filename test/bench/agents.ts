@@ -1,7 +1,9 @@
 /**
  * Agents and chat (issue 9): time to first token through the runner versus the AI SDK called
  * directly against the same fake server; a 100,000-message conversation (last page, full-text
- * search) in a vault versus plain SQLite with the same schema; memory retrieval over 10,000 facts.
+ * search) in a vault versus plain SQLite with the same schema; memory retrieval over 10,000 facts
+ * by words (FTS5) and by meaning (cosine over stored vectors), the latter against the AI SDK's
+ * cosineSimilarity over plain in-memory arrays.
  * Prints figures and ratios; asserts nothing about time.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { streamText } from 'ai';
+import { cosineSimilarity, streamText } from 'ai';
 import { Session } from '../../main/core/accounts/session';
 import { languageModel } from '../../main/core/agents/providers';
 import { runAgent } from '../../main/core/agents/runner';
@@ -18,6 +20,8 @@ import { openEncrypted, type Db } from '../../main/core/db/sqlcipher';
 import { CubbyError } from '../../main/core/errors';
 import { createConversation } from '../../main/core/vault/conversations';
 import { relevantFacts } from '../../main/core/vault/memory';
+import { currentModelKey, memoryVectorsChanged, rankByVector, saveVectors, setEmbeddingConfig } from '../../main/core/vault/memoryVectors';
+import { createConnection } from '../../main/core/vault/providerConnections';
 import { listMessages } from '../../main/core/vault/messages';
 import { VAULT_MIGRATIONS } from '../../main/core/vault/schema';
 import { searchConversations } from '../../main/core/vault/search';
@@ -29,6 +33,8 @@ const TTFT_ROUNDS = 40;
 const MESSAGES = 100_000;
 const FACTS = 10_000;
 const QUERY_ROUNDS = 20;
+/** The size of OpenAI's text-embedding-3-small vectors. */
+const EMBEDDING_DIMS = 1536;
 
 type Engine = 'plain' | 'vault';
 
@@ -182,33 +188,108 @@ function benchChatStorage(): void {
   }
 }
 
+/** Deterministic pseudo-random unit-ish vectors (mulberry32): fact i's vector, and a question near it. */
+function vectorOf(i: number, noise = 0): number[] {
+  let t = (i + 1) * 0x9e3779b9;
+  const next = () => {
+    t = (t + 0x6d2b79f5) | 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  const v = Array.from({ length: EMBEDDING_DIMS }, next);
+  if (noise) for (let d = 0; d < v.length; d++) v[d]! += noise * Math.sin(d * 12.9898 + i);
+  return v;
+}
+
+interface MemoryFigures {
+  words: number;
+  meaningCold: number;
+  meaningWarm: number;
+}
+
+function benchMemoryOn(engine: Engine, dir: string): MemoryFigures {
+  const key = randomBytes(32);
+  const { session, db } = openSessionOn(engine, join(dir, `${engine}.db`), key);
+  const insert = db.prepare("INSERT INTO memory_facts (id, text, source, created_at, updated_at) VALUES (?, ?, 'person', 0, 0)");
+  const textOf = (i: number) => `Fact ${i}: the ${WORDS[i % 26]} code of project ${WORDS[(i * 7) % 26]}${i} is ${i * 31}.`;
+  db.transaction(() => {
+    for (let i = 0; i < FACTS; i++) insert.run(`f${i}`, textOf(i));
+  })();
+  const connection = createConnection(session, { kind: 'openai-compatible', name: 'Bench', baseUrl: 'http://127.0.0.1:9/v1' });
+  setEmbeddingConfig(session, connection.id, 'bench-embed');
+  const modelKey = currentModelKey(session)!;
+  const seqOf = db.prepare('SELECT seq FROM memory_facts WHERE id = ?').pluck();
+  for (let from = 0; from < FACTS; from += 500) {
+    const rows = Array.from({ length: Math.min(500, FACTS - from) }, (_, k) => from + k).map((i) => ({ seq: seqOf.get(`f${i}`) as number, text: textOf(i), vector: vectorOf(i) }));
+    if (saveVectors(session, modelKey, rows) !== rows.length) throw new Error('bench: vectors not saved');
+  }
+  const words: number[] = [];
+  const warm: number[] = [];
+  let cold = NaN;
+  for (let q = 0; q < QUERY_ROUNDS; q++) {
+    const i = (q * 499) % FACTS;
+    let start = performance.now();
+    const got = relevantFacts(session, `What is the ${WORDS[i % 26]} code of project ${WORDS[(i * 7) % 26]}${i}?`, 600);
+    words.push(performance.now() - start);
+    if (got[0]?.id !== `f${i}`) throw new Error(`bench: fact ${i} not ranked first by words`);
+    // By meaning: a question whose vector is near fact i's, and no word in common with any fact.
+    const question = vectorOf(i, 0.05);
+    if (q === 0) memoryVectorsChanged(session); // the first query of a session loads the vectors
+    start = performance.now();
+    const byMeaning = relevantFacts(session, 'Which one was it again?', 600, 50, rankByVector(session, modelKey, question, 50));
+    (q === 0 ? (t: number) => (cold = t) : (t: number) => warm.push(t))(performance.now() - start);
+    if (byMeaning[0]?.id !== `f${i}`) throw new Error(`bench: fact ${i} not ranked first by meaning`);
+  }
+  session.close();
+  key.fill(0);
+  return { words: median(words), meaningCold: cold, meaningWarm: median(warm) };
+}
+
+/** The baseline for ranking by meaning: the AI SDK's cosineSimilarity over plain arrays already in memory, no storage at all. */
+function benchPlainArrays(): number {
+  const vectors = Array.from({ length: FACTS }, (_, i) => vectorOf(i));
+  const times: number[] = [];
+  for (let q = 0; q < QUERY_ROUNDS; q++) {
+    const i = (q * 499) % FACTS;
+    const question = vectorOf(i, 0.05);
+    const start = performance.now();
+    const top = vectors
+      .map((v, k) => ({ k, score: cosineSimilarity(question, v) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 50);
+    times.push(performance.now() - start);
+    if (top[0]?.k !== i) throw new Error(`bench: baseline did not rank ${i} first`);
+  }
+  return median(times);
+}
+
 function benchMemory(): void {
-  title(`f. Memory retrieval over ${fmt(FACTS, 0)} facts (FTS5 bm25, 600-token budget), median of ${QUERY_ROUNDS} queries`);
+  title(
+    `f. Memory retrieval over ${fmt(FACTS, 0)} facts (ms), 600-token budget, median of ${QUERY_ROUNDS} queries: by words (FTS5 bm25) and by meaning ` +
+      `(cosine over ${fmt(EMBEDDING_DIMS, 0)}-dimension vectors stored in the database, fused with FTS5; the question's own embedding call is not counted)`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'cubby-bench-memory-'));
   try {
-    const rows: string[][] = [];
-    const results: Record<string, number> = {};
-    for (const engine of ['plain', 'vault'] as const) {
-      const key = randomBytes(32);
-      const { session, db } = openSessionOn(engine, join(dir, `${engine}.db`), key);
-      const insert = db.prepare("INSERT INTO memory_facts (id, text, source, created_at, updated_at) VALUES (?, ?, 'person', 0, 0)");
-      db.transaction(() => {
-        for (let i = 0; i < FACTS; i++) insert.run(`f${i}`, `Fact ${i}: the ${WORDS[i % 26]} code of project ${WORDS[(i * 7) % 26]}${i} is ${i * 31}.`);
-      })();
-      const times: number[] = [];
-      for (let q = 0; q < QUERY_ROUNDS; q++) {
-        const i = (q * 499) % FACTS;
-        const start = performance.now();
-        const got = relevantFacts(session, `What is the ${WORDS[i % 26]} code of project ${WORDS[(i * 7) % 26]}${i}?`, 600);
-        times.push(performance.now() - start);
-        if (got[0]?.id !== `f${i}`) throw new Error(`bench: fact ${i} not ranked first`);
-      }
-      results[engine] = median(times);
-      session.close();
-      key.fill(0);
-    }
-    rows.push(['relevantFacts(question)', `${fmt(results.plain!, 2)} ms`, `${fmt(results.vault!, 2)} ms`, fmt(results.vault! / results.plain!, 2)]);
-    table(['query', 'plain SQLite', 'vault', 'vault/plain'], rows);
+    const plain = benchMemoryOn('plain', dir);
+    const vault = benchMemoryOn('vault', dir);
+    const arrays = benchPlainArrays();
+    const ms = (n: number) => `${fmt(n, 2)} ms`;
+    table(
+      ['memory retrieval over 10,000 facts (ms)', 'plain SQLite', 'vault', 'vault/plain'],
+      [
+        ['by words: relevantFacts(question)', ms(plain.words), ms(vault.words), fmt(vault.words / plain.words, 2)],
+        ['by meaning, first query of a session (loads the vectors)', ms(plain.meaningCold), ms(vault.meaningCold), fmt(vault.meaningCold / plain.meaningCold, 2)],
+        ['by meaning, later queries (vectors cached for the session)', ms(plain.meaningWarm), ms(vault.meaningWarm), fmt(vault.meaningWarm / plain.meaningWarm, 2)],
+      ],
+    );
+    table(
+      ['by meaning, later queries', 'median ms', 'ratio'],
+      [
+        ['baseline: AI SDK cosineSimilarity over plain arrays in memory, sort, top 50', ms(arrays), '1.00'],
+        ['Cubby in the vault (cosine, FTS5, fusion, fetch, budget)', ms(vault.meaningWarm), fmt(vault.meaningWarm / arrays, 2)],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

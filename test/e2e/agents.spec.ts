@@ -335,6 +335,21 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
     await expect(ada.getByRole('listitem').filter({ hasText: MEMORY_MARKER })).toContainText('My kettle is green');
   });
 
+  await test.step('she turns on memory search by meaning: a model that fails its test is refused, the right one indexes her memories', async () => {
+    await nav(ada, 'Providers and keys');
+    const card = ada.getByRole('region', { name: 'Memory search' });
+    await expect(card.getByRole('status')).toHaveText('Off: memories are found by their words only.');
+    await card.getByLabel('Connection').selectOption({ label: 'Fake provider' });
+    await card.getByLabel('Embedding model').fill('no-such-embedder');
+    await card.getByLabel('Embedding model').press('Enter');
+    await expect(card.getByRole('alert')).toHaveAttribute('data-code', 'PROVIDER_MODEL_UNKNOWN');
+    await card.getByLabel('Embedding model').fill('fake-embed');
+    await card.getByRole('button', { name: 'Use for memory search' }).click();
+    await expect(card.getByRole('status')).toHaveText('On (fake-embed): 1 of 1 memory indexed.', { timeout: 10_000 });
+    await expectAccessible(ada, 'memory search');
+    expect(fake.embeddingRequests().every((r) => r.apiKey === KEY_MARKER)).toBe(true);
+  });
+
   let inviteCode = '';
   await test.step('Ada invites Bob', async () => {
     await nav(ada, 'Users');

@@ -4,12 +4,15 @@
  *    stream_options.include_usage is set; tool calls),
  *  - Anthropic Messages (POST /v1/messages, SSE: message_start, content_block_start/delta/stop,
  *    message_delta with usage, message_stop, and `error` events; tool_use blocks),
- *  - model lists: GET /v1/models in OpenAI's shape, or Anthropic's when anthropic-version is sent.
+ *  - model lists: GET /v1/models in OpenAI's shape, or Anthropic's when anthropic-version is sent,
+ *  - OpenAI embeddings (POST /v1/embeddings): deterministic bag-of-words vectors (fakeEmbedding),
+ *    failures injected with enqueueEmbedding.
  * Replies are scripted (text in chunks with delays, a remember tool call) and every failure a
  * person can hit can be injected. It records each request's API key.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { fakeEmbedding } from './fakeEmbedding';
 
 export type Dialect = 'openai' | 'anthropic';
 
@@ -82,8 +85,14 @@ export interface FakeProvider {
   baseUrl: string;
   port: number;
   requests: RecordedRequest[];
-  /** Chat requests only (not model lists). */
+  /** Chat requests only (not model lists or embeddings). */
   chatRequests(): RecordedRequest[];
+  /** Requests to /v1/embeddings. */
+  embeddingRequests(): RecordedRequest[];
+  /** Failures (status or reset scripts) for the next embedding requests, in order; then vectors again. */
+  enqueueEmbedding(...scripts: Extract<Script, { kind: 'status' | 'reset' }>[]): void;
+  /** Embedding models it knows; others answer 404 model_not_found. */
+  embeddingModels: string[];
   /** Scripts for the next chat requests, in order; when none is queued, `handler` decides. */
   enqueue(...scripts: Script[]): void;
   /** Decides the reply when nothing is queued (default: a short fixed answer). */
@@ -98,6 +107,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeProvider(opts: { port?: number } = {}): Promise<FakeProvider> {
   const queue: Script[] = [];
+  const embeddingQueue: Script[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let open = 0;
@@ -105,7 +115,10 @@ export async function startFakeProvider(opts: { port?: number } = {}): Promise<F
     baseUrl: '',
     port: 0,
     requests,
-    chatRequests: () => requests.filter((r) => r.method === 'POST'),
+    chatRequests: () => requests.filter((r) => r.method === 'POST' && r.path !== '/v1/embeddings'),
+    embeddingRequests: () => requests.filter((r) => r.path === '/v1/embeddings'),
+    enqueueEmbedding: (...s) => embeddingQueue.push(...s),
+    embeddingModels: ['fake-embed', 'fake-embed-2'],
     enqueue: (...s) => queue.push(...s),
     handler: () => reply('Hello from the fake provider.'),
     models: ['fake-small', 'fake-large'],
@@ -126,6 +139,10 @@ export async function startFakeProvider(opts: { port?: number } = {}): Promise<F
     const record: RecordedRequest = { method: req.method ?? '', path, dialect, apiKey, body, at: Date.now() };
     requests.push(record);
     if (req.method === 'GET' && path === '/v1/models') return sendModels(res, dialect, fake.models);
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      const failure = embeddingQueue.shift();
+      return failure ? play(failure, 'openai', body, req, res, false) : sendEmbeddings(res, body, fake.embeddingModels);
+    }
     if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages')) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
       return;
@@ -178,6 +195,19 @@ function sendModels(res: ServerResponse, dialect: Dialect, models: string[]): vo
       ? { data: models.map((id) => ({ type: 'model', id, display_name: `Fake ${id}`, created_at: '2025-01-01T00:00:00Z' })), has_more: false }
       : { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })) };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+}
+
+/** OpenAI's embeddings answer: one vector per input, in order; the model id seeds the vectors. */
+function sendEmbeddings(res: ServerResponse, body: any, models: string[]): void {
+  const model = String(body?.model ?? '');
+  if (!models.includes(model)) {
+    const error = { message: `The model \`${model}\` does not exist`, type: 'invalid_request_error', code: 'model_not_found' };
+    return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error }));
+  }
+  const inputs: string[] = Array.isArray(body?.input) ? body.input : [String(body?.input ?? '')];
+  const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(text, model) }));
+  const tokens = inputs.reduce((n, t) => n + t.split(/\s+/).length, 0);
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
 }
 
 /** Writes one SSE event unless the client went away (cancel); returns whether it is still there. */

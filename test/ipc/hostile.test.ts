@@ -128,6 +128,9 @@ function probe(channel: ChannelName, target: Target): unknown {
     'shared.setQuota': { id: target.sharedAgentId, personId: target.userId, messagesPerDay: 5, tokensPerMonth: null },
     'shared.accessLog': { id: target.sharedAgentId },
     'activity.mine': {},
+    'memory.embeddingStatus': {},
+    'memory.setEmbeddings': { connectionId: target.connectionId, model: 'fake-embed' },
+    'memory.clearEmbeddings': {},
   };
   return inputs[channel];
 }
@@ -142,6 +145,7 @@ const LOOKUPS: ChannelName[] = [
   'shared.get', 'shared.definition', 'shared.publish', 'shared.updateFromMine', 'shared.update', 'shared.setCredential',
   'shared.delete', 'shared.transfer', 'shared.grants', 'shared.grant', 'shared.revoke', 'shared.quotas', 'shared.setQuota',
   'shared.accessLog',
+  'memory.setEmbeddings',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */

@@ -1,9 +1,10 @@
 import type { ModelMessage, UserContent } from 'ai';
 import type { Session } from '../accounts/session';
 import { attachmentsWithBytes, type Attachment } from '../vault/attachments';
-import { relevantFacts, type MemoryFact } from '../vault/memory';
+import type { MemoryFact } from '../vault/memory';
 import { listMessages, type Message } from '../vault/messages';
 import type { AgentDefinition } from './definition';
+import { relevantFactsFor, type EmbeddingRuntime } from './memoryEmbeddings';
 
 /** How much of a conversation goes to the model: the last messages, up to this many. */
 export const HISTORY_MESSAGES = 40;
@@ -22,8 +23,16 @@ export function systemPrompt(def: AgentDefinition, facts: MemoryFact[]): string 
   return parts.filter(Boolean).join('\n\n');
 }
 
-export function factsFor(session: Session, def: AgentDefinition, text: string, budget = MEMORY_TOKEN_BUDGET): MemoryFact[] {
-  return def.memoryAccess === 'off' ? [] : relevantFacts(session, text, budget);
+/** By words and, when the person chose an embedding model, by meaning (see memoryEmbeddings.ts). */
+export async function factsFor(
+  session: Session,
+  def: AgentDefinition,
+  text: string,
+  budget = MEMORY_TOKEN_BUDGET,
+  runtime: EmbeddingRuntime = {},
+  signal?: AbortSignal,
+): Promise<MemoryFact[]> {
+  return def.memoryAccess === 'off' ? [] : relevantFactsFor(session, text, budget, runtime, { signal });
 }
 
 function textAttachmentBlock(a: Attachment): string {

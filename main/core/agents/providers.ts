@@ -1,9 +1,10 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LanguageModel } from 'ai';
+import type { EmbeddingModel, LanguageModel } from 'ai';
 import type { Session } from '../accounts/session';
 import { CubbyError } from '../errors';
+import { embeddingsUnsupported } from '../vault/memoryVectors';
 import { getConnection, type ProviderKind } from '../vault/providerConnections';
 import { readSecretValue } from '../vault/secrets';
 
@@ -59,5 +60,19 @@ export function languageModel(p: ResolvedProvider, modelId: string, runtime: Pro
       return createAnthropic({ apiKey: p.apiKey, baseURL, fetch })(modelId);
     case 'openai-compatible':
       return createOpenAICompatible({ name: 'compatible', baseURL, apiKey: p.apiKey ?? undefined, fetch, includeUsage: true }).chatModel(modelId);
+  }
+}
+
+/** The AI SDK embedding model for memory search: OpenAI and compatible servers ({base}/embeddings); Anthropic has none. */
+export function embeddingModel(p: ResolvedProvider, modelId: string, runtime: ProviderRuntime = {}): Exclude<EmbeddingModel, string> {
+  const fetch = runtime.fetch;
+  switch (p.kind) {
+    case 'openai':
+      if (!p.apiKey) throw keyMissing();
+      return createOpenAI({ apiKey: p.apiKey, baseURL: baseUrlOf(p), fetch }).embedding(modelId);
+    case 'openai-compatible':
+      return createOpenAICompatible({ name: 'compatible', baseURL: baseUrlOf(p), apiKey: p.apiKey ?? undefined, fetch }).embeddingModel(modelId);
+    case 'anthropic':
+      throw embeddingsUnsupported();
   }
 }

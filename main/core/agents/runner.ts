@@ -8,6 +8,7 @@ import { createMemory } from '../vault/memory';
 import { appendMessage, finishMessage, markLive, savePartial, type MessageStatus } from '../vault/messages';
 import { vaultOf } from '../accounts/session';
 import { DeltaCoalescer, type Delta } from './coalesce';
+import { backfillMemoryVectors, type EmbeddingRuntime } from './memoryEmbeddings';
 import type { AgentDefinition } from './definition';
 import { factsFor, historyMessages, MEMORY_TOKEN_BUDGET, systemPrompt } from './prompt';
 import { mapProviderError } from './providerErrors';
@@ -39,7 +40,7 @@ export interface RunRequest {
   onDelta?: (d: Delta & { assistantMessageId: number }) => void;
 }
 
-export interface RunRuntime extends ProviderRuntime {
+export interface RunRuntime extends ProviderRuntime, EmbeddingRuntime {
   deltaIntervalMs?: number;
   saveIntervalMs?: number;
   memoryTokenBudget?: number;
@@ -189,7 +190,9 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
   try {
     quietly(() => req.onStart?.(ids));
     const question = req.mode === 'retry' ? (vaultOf(session).prepare('SELECT content FROM messages WHERE id = ?').pluck().get(ids.userMessageId) as string) : req.text;
-    const facts = factsFor(session, def, question, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET);
+    const facts = await factsFor(session, def, question, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET, runtime, controller.signal);
+    if (controller.signal.aborted) throw controller.signal.reason;
+    if (def.memoryAccess !== 'off') void backfillMemoryVectors(session, runtime); // memories not indexed yet, in the background
     const tools =
       def.memoryAccess === 'readwrite'
         ? {
@@ -200,6 +203,7 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
                 if (sessionClosed || !session.isOpen) return { saved: false };
                 createMemory(session, fact, 'agent');
                 remembered.push(fact);
+                void backfillMemoryVectors(session, runtime); // its vector, in the background; a failure loses nothing
                 return { saved: true };
               },
             }),

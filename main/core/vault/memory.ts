@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { vaultOf, type Session } from '../accounts/session';
 import { CubbyError, notFound } from '../errors';
 import { newId, parseInput } from './common';
+import { memoryVectorsChanged } from './memoryVectors';
 import { allTermsQuery, anyTermQuery, MATCH_END, MATCH_START, MIN_TERM_CHARS, snippetParts, STOP_WORDS, type SnippetPart } from './fts';
 
 /** Facts the person saved, or an agent saved when allowed. */
@@ -29,11 +30,13 @@ export function updateMemory(session: Session, id: string, text: string): Memory
   if (vaultOf(session).prepare('UPDATE memory_facts SET text = ?, updated_at = ? WHERE id = ?').run(t, Date.now(), id).changes === 0) {
     throw notFound('memory');
   }
+  memoryVectorsChanged(session); // a trigger dropped its vector
   return getMemory(session, id);
 }
 
 export function deleteMemory(session: Session, id: string): void {
   if (vaultOf(session).prepare('DELETE FROM memory_facts WHERE id = ?').run(id).changes === 0) throw notFound('memory');
+  memoryVectorsChanged(session);
 }
 
 export function getMemory(session: Session, id: string): MemoryFact {
@@ -66,22 +69,38 @@ export function searchMemory(session: Session, query: string, limit = 50): (Memo
 /** A rough token count (about 4 characters a token): enough to keep a budget, no tokenizer needed. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
+/** Reciprocal-rank fusion's constant: how much the first places count more than the later ones. */
+const RRF_K = 60;
+
 /**
- * The facts most relevant to `text` (FTS5 bm25 over any of its words, common words left out),
- * best first, as many as fit in `tokenBudget`.
+ * The facts most relevant to `text`, best first, as many as fit in `tokenBudget`. Full-text
+ * (FTS5 bm25 over any of its words, common words left out) always takes part; when the caller
+ * ranked facts by embedding similarity (`byVector`: fact seqs, best first), the two rankings
+ * are merged by reciprocal-rank fusion, so a fact found by meaning only, by words only (one
+ * without a vector yet), or by both (first) all get in.
  */
-export function relevantFacts(session: Session, text: string, tokenBudget: number, maxFacts = 50): MemoryFact[] {
+export function relevantFacts(session: Session, text: string, tokenBudget: number, maxFacts = 50, byVector: readonly number[] = []): MemoryFact[] {
+  if (tokenBudget <= 0) return [];
+  const db = vaultOf(session);
   const match = anyTermQuery(text, STOP_WORDS);
-  if (!match || tokenBudget <= 0) return [];
-  const rows = vaultOf(session)
-    .prepare(
-      `SELECT f.id, f.text, f.source, f.created_at AS createdAt, f.updated_at AS updatedAt
-       FROM memory_fts JOIN memory_facts f ON f.seq = memory_fts.rowid WHERE memory_fts MATCH ? ORDER BY bm25(memory_fts) LIMIT ?`,
-    )
-    .all(match, maxFacts) as MemoryFact[];
+  const byWords = match
+    ? (db.prepare('SELECT rowid FROM memory_fts WHERE memory_fts MATCH ? ORDER BY bm25(memory_fts) LIMIT ?').pluck().all(match, maxFacts) as number[])
+    : [];
+  const score = new Map<number, number>();
+  for (const ranking of [byWords, byVector.slice(0, maxFacts)]) {
+    ranking.forEach((seq, rank) => score.set(seq, (score.get(seq) ?? 0) + 1 / (RRF_K + rank + 1)));
+  }
+  const order = [...score.keys()].sort((a, b) => score.get(b)! - score.get(a)!).slice(0, maxFacts);
+  if (order.length === 0) return [];
+  const rows = db
+    .prepare(`SELECT seq, ${COLUMNS} FROM memory_facts WHERE seq IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(order)) as (MemoryFact & { seq: number })[];
+  const bySeq = new Map(rows.map(({ seq, ...f }) => [seq, f]));
   const out: MemoryFact[] = [];
   let used = 0;
-  for (const f of rows) {
+  for (const seq of order) {
+    const f = bySeq.get(seq);
+    if (!f) continue; // deleted since it was ranked
     const cost = estimateTokens(f.text) + 2;
     if (used + cost > tokenBudget) break;
     used += cost;

@@ -1,5 +1,6 @@
 import type { Migration } from '../db/migrations';
 import { agentsSchema } from './agentsSchema';
+import { memoryVectorsSchema } from './memoryVectorsSchema';
 import { sharingSchema } from './sharingSchema';
 
 /** vaults/<userId>.db: one user's content. Later issues append migrations; never edit one that shipped. */
@@ -17,5 +18,6 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
       );
     `),
   agentsSchema,
+  memoryVectorsSchema,
   sharingSchema,
 ];

@@ -1,7 +1,7 @@
 import type { Db } from '../db/sqlcipher';
 
 /**
- * Vault migration 3 (issue 10): a conversation with a shared agent names it by its catalog id
+ * Vault migration 4 (issue 10): a conversation with a shared agent names it by its catalog id
  * (no foreign key: the catalog is another database, and the conversation outlives the agent),
  * and a person's own agent remembers the shared agent it was published as.
  */

@@ -6,6 +6,7 @@ import { CubbyError } from '../../core/errors';
 import type { AttachmentInput } from '../../core/vault/attachments';
 import { getConversation } from '../../core/vault/conversations';
 import { own, type AreaHandlers, type HandlerContext } from './context';
+import { embeddingRuntime } from './memory';
 import { usableConnection } from './providerPolicy';
 import { prepareSharedRun, type PreparedSharedRun } from '../../core/sharing/run';
 import { requireSharedProviderAllowed } from './sharing';
@@ -71,7 +72,7 @@ async function startRun(
       },
       onDelta: (d) => ctx.emit(session, 'chat.delta', { conversationId: started.ids!.conversationId, messageId: d.assistantMessageId, text: d.delta }),
     },
-    ctx.providerRuntime,
+    { ...ctx.providerRuntime, embeddingConnectionAllowed: embeddingRuntime(ctx, session).embeddingConnectionAllowed },
   );
   const ended = run.finally(unwatch);
   // runAgent saves the turn and calls onStart before its first await: no ids means it refused (its error is the answer).

@@ -7,6 +7,7 @@ import { sameSession } from '../../stores/epoch';
 import { loadProviders, loadSecrets, reloadLibrary, useLibraryStore } from '../../stores/libraryStore';
 import { loadPolicy, usePolicyStore } from '../../stores/policyStore';
 import { ConnectionForm, KIND_LABELS } from './ConnectionForm';
+import { MemorySearchCard } from './MemorySearchCard';
 import { SecretsCard } from './SecretsCard';
 
 interface RowState {
@@ -166,6 +167,7 @@ export default function ProvidersSection() {
             })}
           </ul>
         </section>
+        {providers ? <MemorySearchCard providers={providers} forbidden={forbidden} /> : null}
         <SecretsCard />
       </div>
     </section>
