@@ -7,6 +7,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { benchAgents } from './agents';
 import { benchBundles } from './bundles';
 import { benchRouter } from './router';
+import { benchSharing } from './sharing';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
 import { fmt } from './report';
@@ -24,6 +25,7 @@ await benchUnlock(10, 500);
 benchStorage();
 await benchRouter();
 await benchAgents();
+benchSharing();
 await benchBundles();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);
