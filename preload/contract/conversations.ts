@@ -50,6 +50,9 @@ export type SearchHit = z.infer<typeof SearchHit>;
 
 const ById = z.strictObject({ id: ObjectId });
 
+/** "data:image/webp;base64," and the base64 of the largest image an attachment may be (10 MiB). */
+const IMAGE_DATA_URL_MAX = 'data:image/webp;base64,'.length + 4 * Math.ceil((10 * 1024 * 1024) / 3);
+
 export const conversationsChannels = {
   /** Pinned first, then the most recently active. */
   'conversations.list': channel(z.strictObject(Page), z.array(Conversation), 'session'),
@@ -71,6 +74,23 @@ export const conversationsChannels = {
   ),
   /** One attachment with its bytes (to show an image, or save the file). */
   'attachments.get': channel(ById, AttachmentMeta.extend({ dataBase64: z.string() }), 'session'),
+  /**
+   * One of this person's images as a data: URL (PNG, JPEG, GIF or WebP by its bytes; at most the
+   * image limit), to show as a thumbnail. Any other id answers NOT_FOUND.
+   */
+  'attachments.image': channel(
+    ById,
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      mime: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+      dataUrl: z
+        .string()
+        .max(IMAGE_DATA_URL_MAX)
+        .regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$/),
+    }),
+    'session',
+  ),
   /** Full-text search over messages and conversation titles: every word must match. */
   'search.conversations': channel(z.strictObject({ query: Query, limit: z.number().int().min(1).max(200).optional() }), z.array(SearchHit), 'session'),
 } as const;
