@@ -1,3 +1,4 @@
+import { imageMimeOf, type ImageMime } from '../../../preload/contract/imageBytes';
 import { vaultOf, type Session } from '../accounts/session';
 import { CubbyError, notFound } from '../errors';
 import { newId } from './common';
@@ -11,20 +12,7 @@ export const IMAGE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 export const ATTACHMENTS_PER_MESSAGE_MAX = 10;
 const IMAGE_MIMES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
-/**
- * What raster image these bytes are, by their first bytes (the declared type is the sender's
- * word). Anything else (SVG above all, which can carry script) is never treated as an image.
- */
-export type ImageMime = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
-
-export function imageMimeOf(bytes: Uint8Array): ImageMime | null {
-  const at = (offset: number, ascii: string) => [...ascii].every((ch, i) => bytes[offset + i] === ch.charCodeAt(0));
-  if (bytes[0] === 0x89 && at(1, 'PNG')) return 'image/png';
-  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (at(0, 'GIF8')) return 'image/gif';
-  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'image/webp';
-  return null;
-}
+export { imageMimeOf, type ImageMime };
 
 export interface AttachmentInput {
   name: string;

@@ -136,10 +136,21 @@ async function startRun(start: () => Promise<RunIds>, userText: (ids: RunIds) =>
     if (!current()) return null;
     applyRunStart(ids, userText(ids), attachments);
     void loadConversations().catch(() => undefined);
+    if (attachments?.length) void loadSentAttachments(ids).catch(() => undefined);
     return ids;
   } finally {
     if (current()) useChatStore.setState({ starting: false });
   }
+}
+
+/** The vault's ids of the files just sent (the message showed placeholders), so their images can show. */
+async function loadSentAttachments(ids: RunIds): Promise<void> {
+  const current = sameSession();
+  const page = await api('messages.list', { conversationId: ids.conversationId, before: ids.assistantMessageId, limit: 1 });
+  const sent = page.messages.find((m) => m.id === ids.userMessageId);
+  if (!current() || !sent) return;
+  const { messages } = useChatStore.getState();
+  useChatStore.setState({ messages: messages.map((m) => (m.id === ids.userMessageId && m.conversationId === ids.conversationId ? { ...m, attachments: sent.attachments } : m)) });
 }
 
 export function sendMessage(input: { text: string; agentId?: string; attachments?: AttachmentUpload[] }): Promise<RunIds | null> {
