@@ -54,8 +54,15 @@ const ById = z.strictObject({ id: ObjectId });
 const IMAGE_DATA_URL_MAX = 'data:image/webp;base64,'.length + 4 * Math.ceil((10 * 1024 * 1024) / 3);
 
 export const conversationsChannels = {
-  /** Pinned first, then the most recently active. */
-  'conversations.list': channel(z.strictObject(Page), z.array(Conversation), 'session'),
+  /**
+   * Pinned first, then the most recently active (ties by id). `after`: the last conversation of
+   * the previous page (its pinned, updatedAt and id), for the next page; fewer than `limit`: the end.
+   */
+  'conversations.list': channel(
+    z.strictObject({ ...Page, after: z.strictObject({ pinned: z.boolean(), updatedAt: z.number().int().min(0), id: ObjectId }).optional() }),
+    z.array(Conversation),
+    'session',
+  ),
   'conversations.get': channel(ById, Conversation, 'session'),
   'conversations.rename': channel(z.strictObject({ id: ObjectId, title: z.string().max(1000) }), Conversation, 'session'),
   'conversations.pin': channel(z.strictObject({ id: ObjectId, pinned: z.boolean() }), Conversation, 'session'),
