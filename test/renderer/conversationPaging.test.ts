@@ -124,3 +124,15 @@ describe('conversation list paging', () => {
     await vi.waitFor(() => expect(s.useChatStore.getState().openInfo).toMatchObject({ id: far.id, title: far.title }));
   });
 });
+
+describe('conversations that appear all at once', () => {
+  it('after everything was loaded, many new ones (more than a page) are all reached', async () => {
+    bridge.rows = bridge.rows.slice(0, 10);
+    await loadAll();
+    expect(s.useChatStore.getState().conversationsAfter).toBeNull();
+    // A workflow (or years of history arriving) adds 450 at once; the next refresh sees a full head.
+    for (let i = 0; i < 450; i++) bridge.rows.push(conv(500 + i));
+    await loadAll();
+    expect(ids()).toEqual(bridge.sorted().map((c) => c.id));
+  });
+});

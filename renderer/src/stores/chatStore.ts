@@ -90,8 +90,9 @@ export async function loadConversations(): Promise<void> {
   const ids = new Set(head.map((c) => c.id));
   const below = conversations.filter((c) => !ids.has(c.id) && compareConversations(c, end) > 0);
   // The next page starts after whichever is further down: the head just fetched or the pages already
-  // loaded (null: every page is here; newer conversations come in at the head).
-  const after = conversationsAfter === null ? null : compareConversations(conversationsAfter, end) > 0 ? conversationsAfter : end;
+  // loaded. When every page was here, the pages after the head are asked for again as the person
+  // scrolls there (merged by id): conversations that appeared meanwhile (a workflow's) are not missed.
+  const after = conversationsAfter !== null && compareConversations(conversationsAfter, end) > 0 ? conversationsAfter : end;
   useChatStore.setState({ conversations: [...head, ...below], conversationsAfter: after });
 }
 
