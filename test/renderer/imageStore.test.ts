@@ -66,4 +66,11 @@ describe('image store', () => {
     expect(kept.at(-1)).toBe(`img-${s.IMAGES_KEPT + 4}`);
     expect(kept).not.toContain('img-0');
   });
+
+  it('large images are dropped oldest first to stay under the memory cap', async () => {
+    const big = `data:image/png;base64,${'A'.repeat(Math.floor(s.IMAGE_CHARS_KEPT / 3))}`;
+    bridge.answer('attachments.image', { id: 'x', name: 'big.png', mime: 'image/png', dataUrl: big });
+    for (const id of ['b1', 'b2', 'b3', 'b4']) await s.loadImage(id);
+    expect(Object.keys(s.useImageStore.getState().images)).toEqual(['b3', 'b4']);
+  });
 });

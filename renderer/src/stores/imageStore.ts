@@ -14,8 +14,10 @@ interface ImageState {
   images: Record<string, ImageEntry>;
 }
 
-/** How many images stay in memory (up to 10 MiB each as base64): enough for a screen of thumbnails. */
+/** How many images stay in memory: enough for a screen of thumbnails. */
 export const IMAGES_KEPT = 40;
+/** And at most this many characters of data: URLs in all (an image may be 10 MiB, 14 M characters). */
+export const IMAGE_CHARS_KEPT = 64 * 1024 * 1024;
 
 export const initialImageState: ImageState = { images: {} };
 
@@ -25,8 +27,14 @@ function put(id: string, entry: ImageEntry): void {
   const images = { ...useImageStore.getState().images };
   delete images[id];
   images[id] = entry;
-  const ids = Object.keys(images);
-  for (const old of ids.slice(0, Math.max(0, ids.length - IMAGES_KEPT))) delete images[old];
+  const size = (e: ImageEntry | undefined) => (e?.status === 'ready' ? e.dataUrl.length : 0);
+  let total = Object.values(images).reduce((sum, e) => sum + size(e), 0);
+  // Oldest first, never the one just put.
+  for (const old of Object.keys(images)) {
+    if (old === id || (Object.keys(images).length <= IMAGES_KEPT && total <= IMAGE_CHARS_KEPT)) break;
+    total -= size(images[old]);
+    delete images[old];
+  }
   useImageStore.setState({ images });
 }
 

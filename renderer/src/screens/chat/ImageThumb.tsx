@@ -10,9 +10,27 @@ const SAFE_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}
  * A small picture of an image attachment; Click or Enter opens it larger in a dialog. While the
  * image is not here (loading, or gone) it shows its name instead.
  */
-export function ImageThumb({ name, src, status }: { name: string; src: string | null; status: 'loading' | 'ready' | 'missing' }) {
+export function ImageThumb({
+  name,
+  src,
+  status,
+  onReload,
+}: {
+  name: string;
+  src: string | null;
+  status: 'loading' | 'ready' | 'missing' | 'dropped';
+  /** For 'dropped': fetch it again. */
+  onReload?: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const safe = src && SAFE_IMAGE.test(src) ? src : null;
+  if (!safe && status === 'dropped') {
+    return (
+      <button type="button" className="image-thumb image-thumb-empty" aria-label={`Show image ${name}`} onClick={onReload}>
+        …
+      </button>
+    );
+  }
   if (!safe) {
     return (
       <span className="image-thumb image-thumb-empty" role="img" aria-label={`Image ${name}${status === 'loading' ? ' (loading)' : ' (not available)'}`}>
@@ -38,8 +56,16 @@ export function ImageThumb({ name, src, status }: { name: string; src: string | 
 export function AttachmentImage({ attachment }: { attachment: AttachmentMeta }) {
   const entry = useImageStore((s) => s.images[attachment.id]);
   const pending = attachment.id.startsWith('pending-');
+  const [asked, setAsked] = useState(false);
   useEffect(() => {
-    if (!pending) void loadImage(attachment.id);
+    if (pending) return;
+    setAsked(true);
+    void loadImage(attachment.id);
   }, [attachment.id, pending]);
-  return <ImageThumb name={attachment.name} src={entry?.status === 'ready' ? entry.dataUrl : null} status={pending ? 'loading' : (entry?.status ?? 'loading')} />;
+  // Asked for and gone again: dropped to keep memory down while other images loaded. Fetched
+  // again on request only, so thumbnails on screen cannot keep dropping each other.
+  const status = pending ? 'loading' : (entry?.status ?? (asked ? 'dropped' : 'loading'));
+  return (
+    <ImageThumb name={attachment.name} src={entry?.status === 'ready' ? entry.dataUrl : null} status={status} onReload={() => void loadImage(attachment.id)} />
+  );
 }
