@@ -52,9 +52,19 @@ export type SearchHit = z.infer<typeof SearchHit>;
 
 const ById = z.strictObject({ id: ObjectId });
 
+/** "data:image/webp;base64," and the base64 of the largest image an attachment may be (10 MiB). */
+const IMAGE_DATA_URL_MAX = 'data:image/webp;base64,'.length + 4 * Math.ceil((10 * 1024 * 1024) / 3);
+
 export const conversationsChannels = {
-  /** Pinned first, then the most recently active. */
-  'conversations.list': channel(z.strictObject(Page), z.array(Conversation), 'session'),
+  /**
+   * Pinned first, then the most recently active (ties by id). `after`: the last conversation of
+   * the previous page (its pinned, updatedAt and id), for the next page; fewer than `limit`: the end.
+   */
+  'conversations.list': channel(
+    z.strictObject({ ...Page, after: z.strictObject({ pinned: z.boolean(), updatedAt: z.number().int().min(0), id: ObjectId }).optional() }),
+    z.array(Conversation),
+    'session',
+  ),
   'conversations.get': channel(ById, Conversation, 'session'),
   'conversations.rename': channel(z.strictObject({ id: ObjectId, title: z.string().max(1000) }), Conversation, 'session'),
   'conversations.pin': channel(z.strictObject({ id: ObjectId, pinned: z.boolean() }), Conversation, 'session'),
@@ -73,6 +83,23 @@ export const conversationsChannels = {
   ),
   /** One attachment with its bytes (to show an image, or save the file). */
   'attachments.get': channel(ById, AttachmentMeta.extend({ dataBase64: z.string() }), 'session'),
+  /**
+   * One of this person's images as a data: URL (PNG, JPEG, GIF or WebP by its bytes; at most the
+   * image limit), to show as a thumbnail. Any other id answers NOT_FOUND.
+   */
+  'attachments.image': channel(
+    ById,
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      mime: z.enum(['image/png', 'image/jpeg', 'image/gif', 'image/webp']),
+      dataUrl: z
+        .string()
+        .max(IMAGE_DATA_URL_MAX)
+        .regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$/),
+    }),
+    'session',
+  ),
   /** Full-text search over messages and conversation titles: every word must match. */
   'search.conversations': channel(z.strictObject({ query: Query, limit: z.number().int().min(1).max(200).optional() }), z.array(SearchHit), 'session'),
 } as const;

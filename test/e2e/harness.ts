@@ -6,6 +6,8 @@ import { chromium, type BrowserContext } from '@playwright/test';
 import { startCubby, type Cubby } from '../../main/app';
 import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
 import type { MachinePolicySource } from '../../main/core/policy/source';
+import { parseLocalServerPorts } from '../../main/browserHost/localServerPorts';
+import { startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { removeDir, tempDataDir, testKeychain } from '../helpers/env';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, VIEWPORT } from './chromium';
 
@@ -23,6 +25,8 @@ export interface Harness {
   dataDir: string;
   /** Browser profiles made by openProfile, kept after close so they can be scanned. */
   profileDirs: string[];
+  /** A fake "Ollama" on the port Cubby probes for it, when asked for with `localOllama`. */
+  ollama: FakeProvider | null;
   openProfile(): Promise<BrowserContext>;
   close(): Promise<void>;
 }
@@ -34,15 +38,20 @@ export const E2E_MACHINE_POLICY: MachinePolicySource = {
   read: () => ({ status: 'found', values: { minPasswordLength: 10, maxIdleMinutes: 30 }, ignored: [] }),
 };
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(opts: { localOllama?: boolean } = {}): Promise<Harness> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Renderer not built: run npx vite build first.');
   const dataDir = tempDataDir('cubby-e2e-data-');
+  const ollama = opts.localOllama ? await startFakeProvider() : null;
+  // The browser host's test-only override (CUBBY_LOCAL_SERVER_PORTS), in its JSON form: the fake
+  // answers as Ollama; nothing listens on port 1, so LM Studio is not offered.
+  const localServerPorts = ollama ? parseLocalServerPorts(JSON.stringify({ Ollama: ollama.port, 'LM Studio': 1 })) : undefined;
   const cubby = await startCubby({
     dataDir,
     keychain: testKeychain(),
     policy: { kdfTargetMs: 0, baseLockMs: 3000, freeFailures: 2 },
     // An organization's policy, so the screens show (and axe scans) "Set by your organization".
     machinePolicy: E2E_MACHINE_POLICY,
+    ...(localServerPorts ? { providerRuntime: { maxRetries: 0, localServerPorts } } : {}),
   });
   const host = await startBrowserHost({ router: cubby.router, rendererDir: RENDERER_DIR });
   const profileDirs: string[] = [];
@@ -53,6 +62,7 @@ export async function startHarness(): Promise<Harness> {
     host,
     dataDir,
     profileDirs,
+    ollama,
     async openProfile() {
       // A real on-disk profile (not incognito), so the test can look at what Chromium wrote.
       const dir = mkdtempSync(join(tmpdir(), 'cubby-e2e-profile-'));
@@ -70,6 +80,7 @@ export async function startHarness(): Promise<Harness> {
       for (const c of contexts) await c.close().catch(() => undefined);
       await host.close();
       cubby.close();
+      await ollama?.close();
       removeDir(dataDir);
       for (const dir of profileDirs) removeDir(dir);
     },

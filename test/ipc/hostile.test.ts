@@ -29,6 +29,7 @@ interface Target {
   conversationId: string;
   messageId: number;
   attachmentId: string;
+  imageAttachmentId: string;
   memoryId: string;
   /** The shared agent she published (nobody else was granted it). */
   sharedAgentId: string;
@@ -94,6 +95,7 @@ function probe(channel: ChannelName, target: Target): unknown {
     'conversations.export': { id: target.conversationId },
     'messages.list': { conversationId: target.conversationId },
     'attachments.get': { id: target.attachmentId },
+    'attachments.image': { id: target.imageAttachmentId },
     'search.conversations': { query: target.word },
     'chat.send': { agentId: target.agentId, text: 'hello' },
     'chat.retry': { conversationId: target.conversationId },
@@ -141,7 +143,7 @@ const LOOKUPS: ChannelName[] = [
   'providers.create', 'providers.update', 'providers.delete', 'providers.models', 'providers.test',
   'secrets.replace', 'secrets.rename', 'secrets.delete',
   'conversations.get', 'conversations.rename', 'conversations.pin', 'conversations.delete', 'conversations.export',
-  'messages.list', 'attachments.get', 'chat.send', 'chat.retry', 'chat.editLast', 'memory.update', 'memory.delete',
+  'messages.list', 'attachments.get', 'attachments.image', 'chat.send', 'chat.retry', 'chat.editLast', 'memory.update', 'memory.delete',
   'shared.get', 'shared.definition', 'shared.publish', 'shared.updateFromMine', 'shared.update', 'shared.setCredential',
   'shared.delete', 'shared.transfer', 'shared.grants', 'shared.grant', 'shared.revoke', 'shared.quotas', 'shared.setQuota',
   'shared.accessLog',
@@ -208,7 +210,10 @@ describe('hostile client over the browser host', () => {
     const run = await value('chat.send', {
       agentId: agent.id,
       text: `Something ${WORD}`,
-      attachments: [{ name: 'c.txt', mime: 'text/plain', dataBase64: Buffer.from(`${WORD} notes`).toString('base64') }],
+      attachments: [
+        { name: 'c.txt', mime: 'text/plain', dataBase64: Buffer.from(`${WORD} notes`).toString('base64') },
+        { name: 'c.png', mime: 'image/png', dataBase64: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').toString('base64') },
+      ],
     });
     for (let i = 0; i < 500 && !carolWs.events.some((e) => e.event === 'chat.finished'); i++) await settle(10);
     const messages = (await value('messages.list', { conversationId: run.conversationId })).messages;
@@ -224,6 +229,7 @@ describe('hostile client over the browser host', () => {
       conversationId: run.conversationId,
       messageId: run.assistantMessageId,
       attachmentId: messages[0].attachments[0].id,
+      imageAttachmentId: messages[0].attachments[1].id,
       memoryId: memory.id,
       sharedAgentId: shared.id,
       word: WORD,
@@ -251,6 +257,7 @@ describe('hostile client over the browser host', () => {
       conversationId: NOBODY_ID,
       messageId: 987_654_321,
       attachmentId: NOBODY_ID,
+      imageAttachmentId: NOBODY_ID,
       memoryId: NOBODY_ID,
       sharedAgentId: NOBODY_ID,
       word: 'quixotical',
@@ -284,6 +291,8 @@ describe('hostile client over the browser host', () => {
     expect(await carolSays('providers.list', {})).toEqual([expect.objectContaining({ id: carol.connectionId, name: 'Carol AI', secretId: carol.secretId })]);
     expect(await carolSays('secrets.list', {})).toEqual([expect.objectContaining({ id: carol.secretId, name: 'Carol key', last4: '6789' })]);
     expect(await carolSays('conversations.get', { id: carol.conversationId })).toMatchObject({ pinned: false, title: `Something ${WORD}` });
+    // Her image is there for her (so its NOT_FOUND above came from the ownership check, not a broken channel).
+    expect((await carolSays('attachments.image', { id: carol.imageAttachmentId })).dataUrl).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
     expect((await carolSays('memory.list', {})).map((m: { text: string }) => m.text)).toEqual([`Carol likes ${WORD} music`]);
     expect(fake.chatRequests().every((r) => r.apiKey === 'sk-carol-only-0123456789')).toBe(true);
     expect(await carolSays('shared.definition', { id: carol.sharedAgentId })).toMatchObject({ name: 'Carol bot', isOwner: true, credential: { set: true, last4: '6789' } });

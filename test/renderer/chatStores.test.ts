@@ -35,7 +35,7 @@ const msg = (id: number, role: 'user' | 'assistant', content: string, status = '
   id, conversationId: CONV, role, content, model: null, inputTokens: null, outputTokens: null, ttftMs: null, totalMs: null, status, errorCode: null, createdAt: id, attachments: [],
 });
 const LOCKED_STATUS = { setUp: true, users: [{ username: 'ada', displayName: 'Ada' }], session: null, lockedUser: { username: 'ada', displayName: 'Ada' } };
-const INITIAL_CHAT = { conversations: null, openId: null, messages: [], hasMore: false, loadingMessages: false, focusMessageId: null, runErrors: {}, starting: false };
+const INITIAL_CHAT = { conversations: null, conversationsAfter: null, loadingMoreConversations: false, openInfo: null, openId: null, messages: [], hasMore: false, loadingMessages: false, focusMessageId: null, runErrors: {}, starting: false };
 const INITIAL_LIBRARY = { agents: null, providers: null, secrets: null, memory: null };
 
 async function fill(): Promise<void> {

@@ -1,3 +1,4 @@
+import { imageMimeOf, type ImageMime } from '../../../preload/contract/imageBytes';
 import { vaultOf, type Session } from '../accounts/session';
 import { CubbyError, notFound } from '../errors';
 import { newId } from './common';
@@ -10,6 +11,8 @@ export const TEXT_ATTACHMENT_MAX_BYTES = 256 * 1024;
 export const IMAGE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 export const ATTACHMENTS_PER_MESSAGE_MAX = 10;
 const IMAGE_MIMES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
+export { imageMimeOf, type ImageMime };
 
 export interface AttachmentInput {
   name: string;
@@ -43,8 +46,11 @@ export function validateAttachments(inputs: readonly AttachmentInput[]): (Attach
       if (a.bytes.byteLength > IMAGE_ATTACHMENT_MAX_BYTES) {
         throw new CubbyError('ATTACHMENT_TOO_LARGE', `The image "${name}" is larger than ${kib(IMAGE_ATTACHMENT_MAX_BYTES)}. Attach a smaller image.`);
       }
-      return { name, mime, bytes: a.bytes, kind: 'image' as const };
+      const actual = imageMimeOf(a.bytes);
+      if (!actual) throw new CubbyError('VALIDATION', `"${name}" is not a PNG, JPEG, GIF or WebP image.`);
+      return { name, mime: actual, bytes: a.bytes, kind: 'image' as const };
     }
+    // SVG included: it can carry script, so it is refused as an image (as text/plain it is text).
     if (mime.startsWith('image/')) throw new CubbyError('VALIDATION', `"${name}": attach images as PNG, JPEG, GIF or WebP.`);
     if (a.bytes.byteLength > TEXT_ATTACHMENT_MAX_BYTES) {
       throw new CubbyError(
@@ -92,6 +98,27 @@ export function getAttachment(session: Session, id: string): Attachment {
   const row = vaultOf(session).prepare('SELECT id, kind, name, mime, size, bytes FROM attachments WHERE id = ?').get(id) as Attachment | undefined;
   if (!row) throw notFound('attachment');
   return row;
+}
+
+export interface ImageAttachment {
+  id: string;
+  name: string;
+  mime: ImageMime;
+  /** data:image/…;base64,… of a raster image, for an <img> in the window; never a file or a blob: URL. */
+  dataUrl: string;
+}
+
+/**
+ * One of this person's images, as a data: URL to show it. A text attachment, an image whose
+ * bytes are not a raster image, and another person's id all answer as an id that does not exist.
+ */
+export function getImageAttachment(session: Session, id: string): ImageAttachment {
+  const row = vaultOf(session).prepare("SELECT id, name, bytes FROM attachments WHERE id = ? AND kind = 'image'").get(id) as
+    | { id: string; name: string; bytes: Buffer }
+    | undefined;
+  const mime = row && row.bytes.byteLength <= IMAGE_ATTACHMENT_MAX_BYTES ? imageMimeOf(row.bytes) : null;
+  if (!row || !mime) throw notFound('attachment');
+  return { id: row.id, name: row.name, mime, dataUrl: `data:${mime};base64,${row.bytes.toString('base64')}` };
 }
 
 /** With bytes, for building a prompt. */

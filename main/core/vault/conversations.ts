@@ -85,14 +85,29 @@ export function getConversation(session: Session, id: string): Conversation {
   return toConversation(row);
 }
 
-/** Pinned first, then the most recently active. */
-export function listConversations(session: Session, page: { limit?: number; offset?: number } = {}): Conversation[] {
+/** Where a page of the list ended: the last conversation's place in the order. */
+export interface ConversationCursor {
+  pinned: boolean;
+  updatedAt: number;
+  id: string;
+}
+
+/**
+ * Pinned first, then the most recently active (ties by id). With `after`, the page after that
+ * place: a keyset, so conversations that become active between pages (they move to the top)
+ * neither repeat nor push others out of the pages still to come.
+ */
+export function listConversations(session: Session, page: { limit?: number; offset?: number; after?: ConversationCursor } = {}): Conversation[] {
   const limit = Math.min(Math.max(page.limit ?? 200, 1), 1000);
   const offset = Math.max(page.offset ?? 0, 0);
-  const rows = vaultOf(session)
-    .prepare(`SELECT ${COLUMNS} FROM conversations ORDER BY pinned DESC, updated_at DESC, seq DESC LIMIT ? OFFSET ?`)
-    .all(limit, offset) as Row[];
-  return rows.map(toConversation);
+  const db = vaultOf(session);
+  const order = 'ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ? OFFSET ?';
+  const rows = page.after
+    ? db
+        .prepare(`SELECT ${COLUMNS} FROM conversations WHERE (pinned, updated_at, id) < (?, ?, ?) ${order}`)
+        .all(page.after.pinned ? 1 : 0, page.after.updatedAt, page.after.id, limit, offset)
+    : db.prepare(`SELECT ${COLUMNS} FROM conversations ${order}`).all(limit, offset);
+  return (rows as Row[]).map(toConversation);
 }
 
 export function renameConversation(session: Session, id: string, title: string): Conversation {

@@ -1,7 +1,7 @@
 import type { conversationsChannels } from '../../../preload/contract';
 import { vaultOf } from '../../core/accounts/session';
 import { cancelRun, runningMessageIds } from '../../core/agents/runner';
-import { getAttachment } from '../../core/vault/attachments';
+import { getAttachment, getImageAttachment } from '../../core/vault/attachments';
 import { deleteConversation, getConversation, listConversations, pinConversation, renameConversation } from '../../core/vault/conversations';
 import { exportConversationMarkdown } from '../../core/vault/exportMarkdown';
 import { listMessages } from '../../core/vault/messages';
@@ -38,5 +38,6 @@ export const conversationsHandlers: AreaHandlers<keyof typeof conversationsChann
     const a = getAttachment(own(ctx), input.id);
     return { id: a.id, kind: a.kind, name: a.name, mime: a.mime, size: a.size, dataBase64: Buffer.from(a.bytes).toString('base64') };
   },
+  'attachments.image': (input, ctx) => getImageAttachment(own(ctx), input.id),
   'search.conversations': (input, ctx) => searchConversations(own(ctx), input.query, { limit: input.limit }),
 };

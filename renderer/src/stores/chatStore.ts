@@ -15,7 +15,13 @@ export interface RunError {
 }
 
 interface ChatState {
+  /** The pages loaded so far, pinned first then newest, each id once. */
   conversations: Conversation[] | null;
+  /** Where the next page starts (the last conversation of the last page fetched, as it was then); null: no more. */
+  conversationsAfter: ConversationCursor | null;
+  loadingMoreConversations: boolean;
+  /** The open conversation, also when its page is not loaded (opened from a search result). */
+  openInfo: Conversation | null;
   /** null: a new chat (no conversation yet). */
   openId: string | null;
   messages: Message[];
@@ -30,9 +36,29 @@ interface ChatState {
 }
 
 export const MESSAGE_PAGE = 50;
+/** Conversations per page of the sidebar's list. */
+export const CONVERSATION_PAGE = 200;
+
+export interface ConversationCursor {
+  pinned: boolean;
+  updatedAt: number;
+  id: string;
+}
+
+const cursorOf = (c: Conversation): ConversationCursor => ({ pinned: c.pinned, updatedAt: c.updatedAt, id: c.id });
+
+/** The list's order, as main sorts it: pinned first, then newest, then id (all descending). Negative: a comes first. */
+export function compareConversations(a: ConversationCursor, b: ConversationCursor): number {
+  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+  if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
+  return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
+}
 
 export const initialChatState: ChatState = {
   conversations: null,
+  conversationsAfter: null,
+  loadingMoreConversations: false,
+  openInfo: null,
   openId: null,
   messages: [],
   hasMore: false,
@@ -47,20 +73,76 @@ export const useChatStore = create<ChatState>()(() => initialChatState);
 /** Deltas that arrived before the call that started their run answered (by message id). */
 let early = new Map<number, { conversationId: string; text: string }>();
 
+/**
+ * The first page again (after a send, rename, pin or delete): it replaces what was loaded up to
+ * where it ends, and pages loaded further down stay (a conversation that moved up is not shown twice).
+ */
 export async function loadConversations(): Promise<void> {
   const current = sameSession();
-  const conversations = await api('conversations.list', { limit: 500 });
-  if (current()) useChatStore.setState({ conversations });
+  const head = await api('conversations.list', { limit: CONVERSATION_PAGE });
+  if (!current()) return;
+  const { conversations, conversationsAfter } = useChatStore.getState();
+  if (conversations === null || head.length < CONVERSATION_PAGE) {
+    useChatStore.setState({ conversations: head, conversationsAfter: head.length < CONVERSATION_PAGE ? null : cursorOf(head.at(-1)!) });
+    return;
+  }
+  const end = cursorOf(head.at(-1)!);
+  const ids = new Set(head.map((c) => c.id));
+  const below = conversations.filter((c) => !ids.has(c.id) && compareConversations(c, end) > 0);
+  // The next page starts after whichever is further down: the head just fetched or the pages already
+  // loaded. When every page was here, the pages after the head are asked for again as the person
+  // scrolls there (merged by id): conversations that appeared meanwhile (a workflow's) are not missed.
+  const after = conversationsAfter !== null && compareConversations(conversationsAfter, end) > 0 ? conversationsAfter : end;
+  useChatStore.setState({ conversations: [...head, ...below], conversationsAfter: after });
+}
+
+/** The next page, as the person scrolls the list down. */
+export async function loadMoreConversations(): Promise<void> {
+  const { conversations, conversationsAfter: after, loadingMoreConversations } = useChatStore.getState();
+  if (conversations === null || after === null || loadingMoreConversations) return;
+  const current = sameSession();
+  useChatStore.setState({ loadingMoreConversations: true });
+  try {
+    const page = await api('conversations.list', { limit: CONVERSATION_PAGE, after });
+    if (!current()) return;
+    const now = useChatStore.getState();
+    if (now.conversationsAfter !== after || now.conversations === null) return; // the list was reloaded meanwhile
+    const ids = new Set(page.map((c) => c.id));
+    const merged = [...now.conversations.filter((c) => !ids.has(c.id)), ...page].sort(compareConversations);
+    useChatStore.setState({ conversations: merged, conversationsAfter: page.length < CONVERSATION_PAGE ? null : cursorOf(page.at(-1)!) });
+  } finally {
+    if (current()) useChatStore.setState({ loadingMoreConversations: false });
+  }
+}
+
+/** A conversation main just answered with (renamed, pinned): in the list where it now belongs. */
+function upsertConversation(c: Conversation): void {
+  const { conversations, conversationsAfter, openInfo } = useChatStore.getState();
+  const others = (conversations ?? []).filter((x) => x.id !== c.id);
+  // Beyond the pages loaded it shows when its page comes (else it would sit out of order at the end).
+  const loaded = conversationsAfter === null || compareConversations(c, conversationsAfter) <= 0;
+  useChatStore.setState({
+    conversations: conversations === null ? null : loaded ? [...others, c].sort(compareConversations) : others,
+    openInfo: openInfo?.id === c.id ? c : openInfo,
+  });
 }
 
 export function startNewChat(): void {
-  useChatStore.setState({ openId: null, messages: [], hasMore: false, focusMessageId: null, runErrors: {} });
+  useChatStore.setState({ openId: null, openInfo: null, messages: [], hasMore: false, focusMessageId: null, runErrors: {} });
 }
 
 /** Open a conversation at its last page (or, from a search result, with `messageId` to show). */
 export async function openConversation(id: string, messageId: number | null = null): Promise<void> {
   const current = sameSession();
-  useChatStore.setState({ openId: id, messages: [], hasMore: false, loadingMessages: true, focusMessageId: messageId, runErrors: {} });
+  const listed = useChatStore.getState().conversations?.find((c) => c.id === id) ?? null;
+  useChatStore.setState({ openId: id, openInfo: listed, messages: [], hasMore: false, loadingMessages: true, focusMessageId: messageId, runErrors: {} });
+  if (!listed) {
+    void api('conversations.get', { id })
+      .then((c) => {
+        if (current() && useChatStore.getState().openId === id) useChatStore.setState({ openInfo: c });
+      })
+      .catch(() => undefined);
+  }
   try {
     const page = await api('messages.list', { conversationId: id, limit: MESSAGE_PAGE });
     if (!current() || useChatStore.getState().openId !== id) return;
@@ -136,10 +218,21 @@ async function startRun(start: () => Promise<RunIds>, userText: (ids: RunIds) =>
     if (!current()) return null;
     applyRunStart(ids, userText(ids), attachments);
     void loadConversations().catch(() => undefined);
+    if (attachments?.length) void loadSentAttachments(ids).catch(() => undefined);
     return ids;
   } finally {
     if (current()) useChatStore.setState({ starting: false });
   }
+}
+
+/** The vault's ids of the files just sent (the message showed placeholders), so their images can show. */
+async function loadSentAttachments(ids: RunIds): Promise<void> {
+  const current = sameSession();
+  const page = await api('messages.list', { conversationId: ids.conversationId, before: ids.assistantMessageId, limit: 1 });
+  const sent = page.messages.find((m) => m.id === ids.userMessageId);
+  if (!current() || !sent) return;
+  const { messages } = useChatStore.getState();
+  useChatStore.setState({ messages: messages.map((m) => (m.id === ids.userMessageId && m.conversationId === ids.conversationId ? { ...m, attachments: sent.attachments } : m)) });
 }
 
 export function sendMessage(input: { text: string; agentId?: string; attachments?: AttachmentUpload[] }): Promise<RunIds | null> {
@@ -239,18 +332,25 @@ export function resetChatRuns(): void {
 }
 
 export async function renameConversation(id: string, title: string): Promise<void> {
-  await api('conversations.rename', { id, title });
+  const current = sameSession();
+  const renamed = await api('conversations.rename', { id, title });
+  if (current()) upsertConversation(renamed);
   await loadConversations();
 }
 
 export async function pinConversation(id: string, pinned: boolean): Promise<void> {
-  await api('conversations.pin', { id, pinned });
+  const current = sameSession();
+  const changed = await api('conversations.pin', { id, pinned });
+  if (current()) upsertConversation(changed);
   await loadConversations();
 }
 
 export async function deleteConversation(id: string): Promise<void> {
   const current = sameSession();
   await api('conversations.delete', { id });
-  if (current() && useChatStore.getState().openId === id) startNewChat();
+  if (!current()) return;
+  if (useChatStore.getState().openId === id) startNewChat();
+  const { conversations } = useChatStore.getState();
+  if (conversations) useChatStore.setState({ conversations: conversations.filter((c) => c.id !== id) });
   await loadConversations();
 }

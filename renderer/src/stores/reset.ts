@@ -1,6 +1,7 @@
 import { initialAdminState, useAdminStore } from './adminStore';
 import { initialChatState, resetChatRuns, useChatStore } from './chatStore';
 import { endSessionEpoch } from './epoch';
+import { initialImageState, useImageStore } from './imageStore';
 import { initialLibraryState, useLibraryStore } from './libraryStore';
 import { initialSessionState, useSessionStore } from './sessionStore';
 import { initialSettingsState, useSettingsStore } from './settingsStore';
@@ -14,4 +15,5 @@ export function resetUserStores(): void {
   useAdminStore.setState(initialAdminState, true);
   useLibraryStore.setState(initialLibraryState, true);
   useChatStore.setState(initialChatState, true);
+  useImageStore.setState(initialImageState, true);
 }

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, asBridgeError, type BridgeCallError } from '../../bridge';
 import type { LocalServerOffer, ModelInfo, ProviderConnection } from '../../bridge/types';
+import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { SetByOrganization } from '../../components/SetByOrganization';
 import { sameSession } from '../../stores/epoch';
@@ -24,6 +25,10 @@ export default function ProvidersSection() {
   const [editing, setEditing] = useState<ProviderConnection | 'new' | null>(null);
   const [rows, setRows] = useState<Record<string, RowState>>({});
   const [offers, setOffers] = useState<LocalServerOffer[] | null>(null);
+  const [probing, setProbing] = useState(false);
+  const [connecting, setConnecting] = useState<string | null>(null);
+  const [connected, setConnected] = useState<string | null>(null);
+  const connectionsTitle = useRef<HTMLHeadingElement>(null);
   const [error, setError] = useState<BridgeCallError | null>(null);
 
   useEffect(() => {
@@ -53,24 +58,43 @@ export default function ProvidersSection() {
     }
   };
   const probe = async () => {
+    const current = sameSession();
     setError(null);
+    setConnected(null);
+    setProbing(true);
     try {
-      setOffers(await api('providers.probeLocal', {}));
+      const found = await api('providers.probeLocal', {});
+      if (current()) setOffers(found);
     } catch (e) {
-      setError(asBridgeError(e));
+      if (current()) setError(asBridgeError(e));
+    } finally {
+      if (current()) setProbing(false);
     }
   };
   const connectOffer = async (offer: LocalServerOffer) => {
+    if (connecting) return; // one click makes one connection, however fast the second comes
+    const current = sameSession();
     setError(null);
+    setConnecting(offer.baseUrl);
     try {
       const first = offer.models[0]?.id;
       await api('providers.create', { kind: 'openai-compatible', name: offer.name, baseUrl: offer.baseUrl, secretId: null, ...(first ? { starterModel: first } : {}) });
-      setOffers(null);
       await reloadLibrary();
+      if (current()) {
+        setOffers(null);
+        setConnected(offer.name);
+        // The button pressed is gone: focus goes to the list that now holds the new connection.
+        connectionsTitle.current?.focus();
+      }
     } catch (e) {
-      setError(asBridgeError(e));
+      if (current()) setError(asBridgeError(e));
+    } finally {
+      if (current()) setConnecting(null);
     }
   };
+  // A server already connected (same address) is not offered again.
+  const connectedUrls = new Set((providers ?? []).map((p) => p.baseUrl?.replace(/\/+$/, '')));
+  const newOffers = offers?.filter((o) => !connectedUrls.has(o.baseUrl.replace(/\/+$/, ''))) ?? null;
 
   return (
     <section aria-labelledby="providers-title">
@@ -80,9 +104,9 @@ export default function ProvidersSection() {
         </h1>
         {editing === null ? (
           <span className="row">
-            <button type="button" className="btn" onClick={probe} disabled={forbidden}>
+            <BusyButton type="button" className="btn" onClick={() => void probe()} disabled={forbidden} busy={probing} busyLabel="Looking…">
               Look for local servers
-            </button>
+            </BusyButton>
             <button type="button" className="btn btn-primary" onClick={() => setEditing('new')} disabled={forbidden}>
               Add connection
             </button>
@@ -96,22 +120,36 @@ export default function ProvidersSection() {
       <div className="stack">
         {editing !== null ? <ConnectionForm key={editing === 'new' ? 'new' : editing.id} connection={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
         <ErrorAlert error={error} />
-        {offers ? (
+        <p className="status-text" role="status">
+          {connected ? `Connected ${connected}. Its models are ready for your agents.` : ''}
+        </p>
+        {newOffers ? (
           <section className="card" aria-labelledby="offers-title">
             <h2 id="offers-title">Local servers</h2>
-            {offers.length === 0 ? <p className="muted">No Ollama or LM Studio server answered on this computer.</p> : null}
+            {newOffers.length === 0 ? (
+              <p className="muted">
+                {offers && offers.length > 0 ? 'Every local server that answered is already connected.' : 'No Ollama or LM Studio server answered on this computer.'}
+              </p>
+            ) : null}
             <ul className="item-list">
-              {offers.map((o) => (
+              {newOffers.map((o) => (
                 <li key={o.baseUrl} className="item-row">
                   <span className="item-text">
                     <span className="item-name">{o.name}</span>
                     <span className="item-note">
-                      {o.baseUrl} · {o.models.length} models
+                      {o.baseUrl} · {o.models.length} model{o.models.length === 1 ? '' : 's'}
                     </span>
                   </span>
-                  <button type="button" className="btn btn-small btn-primary" onClick={() => void connectOffer(o)}>
+                  <BusyButton
+                    type="button"
+                    className="btn btn-small btn-primary"
+                    onClick={() => void connectOffer(o)}
+                    disabled={connecting !== null}
+                    busy={connecting === o.baseUrl}
+                    busyLabel={`Connecting ${o.name}…`}
+                  >
                     Connect {o.name}
-                  </button>
+                  </BusyButton>
                 </li>
               ))}
             </ul>
@@ -119,7 +157,9 @@ export default function ProvidersSection() {
         ) : null}
         <section className="card card-flush" aria-labelledby="connections-title">
           <div className="card-head">
-            <h2 id="connections-title">Connections</h2>
+            <h2 id="connections-title" ref={connectionsTitle} tabIndex={-1}>
+              Connections
+            </h2>
           </div>
           {providers && providers.length === 0 ? <p className="card-pad muted">No connections yet. Add one, or look for a local server.</p> : null}
           <ul className="item-list">

@@ -14,6 +14,7 @@ export default function ChatSection() {
   const id = useId();
   const openId = useChatStore((s) => s.openId);
   const conversations = useChatStore((s) => s.conversations);
+  const openInfo = useChatStore((s) => s.openInfo);
   const messages = useChatStore((s) => s.messages);
   const starting = useChatStore((s) => s.starting);
   const agents = useLibraryStore((s) => s.agents);
@@ -43,7 +44,8 @@ export default function ChatSection() {
     setError(null);
   }, [openId]);
 
-  const conversation = conversations?.find((c) => c.id === openId) ?? null;
+  // Listed, or (opened from a search in pages not loaded yet) fetched on its own.
+  const conversation = conversations?.find((c) => c.id === openId) ?? (openInfo?.id === openId ? openInfo : null);
   const agentName = conversation?.agentName ?? agents?.find((a) => a.id === agentId)?.name ?? 'Agent';
   const chosenAgent = agentId || agents?.[0]?.id || '';
   const lastUserIndex = messages.findLastIndex((m) => m.role === 'user');

@@ -1,6 +1,7 @@
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { LocalError } from '../../components/ErrorAlert';
-import { attachmentProblem, readAttachment } from './attachments';
+import { attachmentKind, attachmentProblem, imagePreview, readAttachment } from './attachments';
+import { ImageThumb } from './ImageThumb';
 import type { AttachmentUpload } from '../../bridge/types';
 
 /**
@@ -34,6 +35,18 @@ export function Composer({
   const [problem, setProblem] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
+  // Thumbnails of the chosen images, in memory only: dropped with the files (sent, replaced, lock).
+  const [previews, setPreviews] = useState<Map<File, string | null>>(new Map());
+  useEffect(() => {
+    let live = true;
+    setPreviews(new Map());
+    void Promise.all(files.map(async (f) => [f, await imagePreview(f).catch(() => null)] as const)).then((pairs) => {
+      if (live) setPreviews(new Map(pairs));
+    });
+    return () => {
+      live = false;
+    };
+  }, [files]);
 
   const send = async () => {
     const text = draft.trim();
@@ -100,11 +113,17 @@ export function Composer({
       </p>
       {files.length ? (
         <ul className="composer-files" aria-label="Files to send">
-          {files.map((f) => (
-            <li key={f.name} className="chip">
-              {f.name}
-            </li>
-          ))}
+          {files.map((f) =>
+            attachmentKind(f) === 'image' ? (
+              <li key={f.name}>
+                <ImageThumb name={f.name} src={previews.get(f) ?? null} status={previews.has(f) ? 'missing' : 'loading'} />
+              </li>
+            ) : (
+              <li key={f.name} className="chip">
+                {f.name}
+              </li>
+            ),
+          )}
         </ul>
       ) : null}
       <LocalError message={problem} />

@@ -3,6 +3,7 @@ import type { Message } from '../../bridge/types';
 import { LazyModelMarkdown } from '../../components/markdown';
 import type { RunError } from '../../stores/chatStore';
 import { copyMessageText, openAnswerLink } from './copyMessage';
+import { AttachmentImage } from './ImageThumb';
 
 const STATUS_LABEL: Partial<Record<Message['status'], string>> = {
   streaming: 'Answering…',
@@ -57,11 +58,17 @@ export function MessageItem({ message, agentName, runError, actions, highlighted
       ) : null}
       {message.attachments.length ? (
         <ul className="message-attachments" aria-label="Attachments">
-          {message.attachments.map((a) => (
-            <li key={a.id} className="chip">
-              {a.kind === 'image' ? 'Image' : 'File'}: {a.name}
-            </li>
-          ))}
+          {message.attachments.map((a) =>
+            a.kind === 'image' ? (
+              <li key={a.id}>
+                <AttachmentImage attachment={a} />
+              </li>
+            ) : (
+              <li key={a.id} className="chip">
+                File: {a.name}
+              </li>
+            ),
+          )}
         </ul>
       ) : null}
       {message.status === 'error' ? (

@@ -1,5 +1,6 @@
 import type { AttachmentUpload } from '../../bridge/types';
 import { ATTACHMENT_LIMITS } from '../../bridge/limits';
+import { imageMimeOf } from '../../../../preload/contract/imageBytes';
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|javascript|typescript|x-sh|toml))/;
 const TEXT_EXTENSIONS = /\.(txt|md|markdown|csv|tsv|json|ya?ml|xml|html?|css|js|mjs|ts|tsx|py|rb|go|rs|java|c|h|cpp|sh|toml|ini|log|sql)$/i;
@@ -32,4 +33,15 @@ export async function readAttachment(file: File): Promise<AttachmentUpload> {
   const kind = attachmentKind(file);
   const mime = file.type || (kind === 'text' ? 'text/plain' : 'application/octet-stream');
   return { name: file.name, mime, dataBase64: toBase64(new Uint8Array(await file.arrayBuffer())) };
+}
+
+/**
+ * A thumbnail of an image about to be sent: a data: URL typed by the file's bytes (the same check
+ * main makes), or null for anything that is not a PNG, JPEG, GIF or WebP image, or too large.
+ */
+export async function imagePreview(file: File): Promise<string | null> {
+  if (attachmentKind(file) !== 'image' || file.size > ATTACHMENT_LIMITS.imageMaxBytes) return null;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const mime = imageMimeOf(bytes);
+  return mime ? `data:${mime};base64,${toBase64(bytes)}` : null;
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../bridge/types';
-import { loadConversations, openConversation, startNewChat, useChatStore } from '../../stores/chatStore';
+import { loadConversations, startNewChat, useChatStore } from '../../stores/chatStore';
 import { showSection, type WorkspaceSection } from '../../stores/sessionStore';
+import { ConversationList } from './ConversationList';
 import { ConversationSearch } from './ConversationSearch';
 
 const ITEMS: { id: WorkspaceSection; label: string; admin?: boolean }[] = [
@@ -57,31 +58,7 @@ export function Sidebar({ session, current }: { session: SessionInfo; current: W
       </h2>
       {loadError ? <p className="nav-note">{loadError}</p> : null}
       {conversations && conversations.length === 0 ? <p className="nav-note">No conversations yet.</p> : null}
-      <ul aria-labelledby="conversations-nav" className="nav-conversations">
-        {(conversations ?? []).map((c) => {
-          const active = chatOpen && openId === c.id;
-          return (
-            <li key={c.id}>
-              <button
-                type="button"
-                className={active ? 'nav-item nav-item-active' : 'nav-item'}
-                aria-current={active ? 'page' : undefined}
-                onClick={() => {
-                  void openConversation(c.id).catch(() => undefined);
-                  showSection('chat');
-                }}
-              >
-                {c.pinned ? (
-                  <span className="nav-pin" aria-label="Pinned" role="img">
-                    ★
-                  </span>
-                ) : null}
-                <span className="nav-item-text">{c.title || 'Untitled'}</span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <ConversationList labelledBy="conversations-nav" chatOpen={chatOpen} />
       <ul>{visible.filter((i) => !i.admin).map(item)}</ul>
       {session.isAdmin ? (
         <>
