@@ -21,6 +21,7 @@ const INPUTS: Partial<Record<ChannelName, unknown>> = {
   'providers.create': { kind: 'openai-compatible', name: 'Local', baseUrl: 'http://127.0.0.1:9/v1' },
   'providers.update': { id: '00000000-0000-4000-8000-000000000000', kind: 'openai-compatible', name: 'Local', baseUrl: 'http://127.0.0.1:9/v1' },
   'providers.probeLocal': {},
+  'memory.setEmbeddings': { connectionId: '00000000-0000-4000-8000-000000000000', model: 'text-embedding-3-small' },
 };
 
 /** Areas whose every channel is a feature a policy switch governs (later issues add them). */
