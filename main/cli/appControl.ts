@@ -134,37 +134,64 @@ export interface AppClosed {
 }
 
 /**
- * Ask a running app to close userId's sessions and hold them closed, run change, then let go.
- * Throws APP_NOT_RESPONDING (before change runs) when an app is there but cannot be asked.
+ * An authenticated conversation with the app serving `dataDir`, or null when none runs there.
+ * Throws APP_NOT_RESPONDING when an app is there but cannot be asked.
  */
-export async function withAccountClosedInApp<T>(dataDir: string, userId: string, change: (closed: AppClosed) => Promise<T> | T): Promise<T> {
+async function talkToApp(dataDir: string): Promise<Conversation | null> {
   const paths = controlPaths(dataDir);
   // No app can listen there (its path is too long for a socket): there is nobody to ask.
-  if (!endpointUsable(paths)) return change({ appRunning: false, sessions: 0 });
+  if (!endpointUsable(paths)) return null;
   for (let attempt = 1; ; attempt++) {
     // Windows: the pipe's name is in the token file; without that file no app is listening.
     const endpoint = paths.endpoint || readControlFile(paths.tokenFile)?.pipe;
     const socket = endpoint ? await open(endpoint) : null;
-    if (!socket) return change({ appRunning: false, sessions: 0 });
+    if (!socket) return null;
     const talk = new Conversation(socket);
     try {
       const token = readControlFile(paths.tokenFile)?.token;
       if (!token) throw notResponding('its control token cannot be read by this OS account');
-      if (!(await authenticate(talk, token))) {
-        // An app that just started may not have written its token yet: one more try.
-        if (attempt < 2) {
-          talk.end();
-          await new Promise((r) => setTimeout(r, 300));
-          continue;
-        }
-        throw notResponding('something other than Cubby answers on its control channel');
-      }
-      const closed = await talk.ask({ type: 'closeUser', userId });
-      if (closed?.type !== 'closed') throw notResponding('it did not close the account');
-      // The connection stays open while the change runs: it holds the account closed in the app.
-      return await change({ appRunning: true, sessions: closed.sessions });
-    } finally {
+      if (await authenticate(talk, token)) return talk;
+      // An app that just started may not have written its token yet: one more try.
+      if (attempt >= 2) throw notResponding('something other than Cubby answers on its control channel');
       talk.end();
+      await new Promise((r) => setTimeout(r, 300));
+    } catch (e) {
+      talk.end();
+      throw e;
     }
+  }
+}
+
+/**
+ * Ask a running app to close userId's sessions and hold them closed, run change, then let go.
+ * Throws APP_NOT_RESPONDING (before change runs) when an app is there but cannot be asked.
+ */
+export async function withAccountClosedInApp<T>(dataDir: string, userId: string, change: (closed: AppClosed) => Promise<T> | T): Promise<T> {
+  const talk = await talkToApp(dataDir);
+  if (!talk) return change({ appRunning: false, sessions: 0 });
+  try {
+    const closed = await talk.ask({ type: 'closeUser', userId });
+    if (closed?.type !== 'closed') throw notResponding('it did not close the account');
+    // The connection stays open while the change runs: it holds the account closed in the app.
+    return await change({ appRunning: true, sessions: closed.sessions });
+  } finally {
+    talk.end();
+  }
+}
+
+/**
+ * After a group change committed: a running app checks the answers being written with shared
+ * agents again, so one that ran on a removed membership stops now (the next call would refuse
+ * anyway). Returns whether an app was told; an app that cannot be asked is not an error here.
+ */
+export async function tellAppAccessChanged(dataDir: string): Promise<boolean> {
+  let talk: Conversation | null = null;
+  try {
+    talk = await talkToApp(dataDir);
+    return (await talk?.ask({ type: 'accessChanged' }))?.type === 'rechecked';
+  } catch {
+    return false;
+  } finally {
+    talk?.end();
   }
 }

@@ -14,6 +14,9 @@
  *   client -> {type:'closeUser', userId}
  *   server -> {type:'closed', sessions}                 that account's sessions are closed, and
  *                                                       it cannot sign in here until the client hangs up
+ * or, after a change to groups the app cannot see by itself:
+ *   client -> {type:'accessChanged'}
+ *   server -> {type:'rechecked'}                        answers with shared agents were checked again
  * Any other message, or one out of turn, ends the connection with {type:'error', code}.
  * Messages are single lines of JSON of at most MAX_LINE bytes.
  */
@@ -81,6 +84,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(PROTOCOL_VERSION), type: z.literal('hello'), nonce: Nonce }),
   z.strictObject({ type: z.literal('auth'), proof: Proof }),
   z.strictObject({ type: z.literal('closeUser'), userId: UserId }),
+  z.strictObject({ type: z.literal('accessChanged') }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -90,6 +94,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.strictObject({ v: z.literal(PROTOCOL_VERSION), type: z.literal('challenge'), nonce: Nonce, proof: Proof }),
   z.strictObject({ type: z.literal('ready') }),
   z.strictObject({ type: z.literal('closed'), sessions: z.number().int().min(0).max(10_000) }),
+  z.strictObject({ type: z.literal('rechecked') }),
   z.strictObject({ type: z.literal('error'), code: ErrorCode }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -154,6 +154,13 @@ export async function startControlServer(opts: {
         holdTimer = setTimeout(() => socket.destroy(), HOLD_MS).unref();
         return send({ type: 'closed', sessions });
       }
+      if (stage === 'ready' && m.type === 'accessChanged') {
+        stage = 'done';
+        clearTimeout(timer);
+        // A group membership changed in the catalog: streaming answers that ran on it stop now.
+        opts.router.accessChanged();
+        return send({ type: 'rechecked' });
+      }
       return fail(stage === 'auth' ? 'AUTH' : 'BAD_MESSAGE');
     });
 

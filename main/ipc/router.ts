@@ -228,6 +228,11 @@ export class Router {
     return closed;
   }
 
+  /** Someone else (the command line) changed who may use shared agents: check answers being written again. */
+  accessChanged(): void {
+    this.accounts.accessChanged();
+  }
+
   /** Until the returned release is called, a sign-in of this account opens nothing here (see Accounts.holdUser). */
   holdUser(userId: string): () => void {
     return this.accounts.holdUser(userId);

@@ -6,6 +6,9 @@ import type { BrowserHost } from '../../main/browserHost/server';
 import { dataPaths } from '../../main/core/paths';
 import { ADMIN, BOB, removeDir, tempDataDir, testKeychain, twoUsers } from '../helpers/env';
 import { settle, WsClient } from '../helpers/wsClient';
+import { reply, startFakeProvider } from '../helpers/fakeProvider';
+import { ok } from '../agents-bridge/world';
+import { finished } from '../sharing/world';
 import { buildBundle, line, removeBundle, REPO, runCli, testEnv } from './run';
 
 /**
@@ -120,6 +123,30 @@ describe.skipIf(process.platform !== 'linux')('with the app running and Bob sign
     await bobWs.close();
     await bobSignsIn();
     expect(appFilesOfBob().length).toBeGreaterThan(0);
+  });
+
+  test('groups remove: an answer Bob is getting through the group\'s grant on a shared agent stops in the app at once', async () => {
+    const fake = await startFakeProvider();
+    const adaWs = await WsClient.connect(host as BrowserHost);
+    try {
+      await ok(adaWs, 'auth.login', { username: ADMIN.username, password: ADMIN.password });
+      const group = await ok(adaWs, 'admin.groups.create', { name: 'Ward 3' });
+      await ok(adaWs, 'admin.groups.addMember', { id: group.id, userId: bobId });
+      const agent = await ok(adaWs, 'shared.create', { name: 'Ward helper', providerKind: 'openai', baseUrl: fake.baseUrl, model: 'fake-small', credential: 'sk-shared-ward-00000' });
+      await ok(adaWs, 'shared.grant', { id: agent.id, subject: { type: 'group', id: group.id }, level: 'use' });
+      fake.enqueue(reply('word '.repeat(3000), { chunkSize: 5, delayMs: 10 })); // about 30 s if nothing stops it
+      const from = bobWs.events.length;
+      const ids = await ok(bobWs, 'chat.send', { sharedAgentId: agent.id, text: 'A long answer, please' });
+      for (let i = 0; i < 500 && !bobWs.events.slice(from).some((e) => e.event === 'chat.delta'); i++) await settle(10);
+
+      const r = await asAda(['groups', 'remove', '--group', 'Ward 3', '--username', BOB.username]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(await finished(bobWs, ids.assistantMessageId, from, 3_000)).toMatchObject({ status: 'error', error: { code: 'ACCESS_REVOKED' } });
+      expect((await bobWs.call('chat.send', { conversationId: ids.conversationId, text: 'More?' })).error?.code).toBe('NOT_FOUND');
+    } finally {
+      await adaWs.close();
+      await fake.close();
+    }
   });
 
   test('delete: the app closes Bob first, the vault files are gone, and the app keeps running', async () => {

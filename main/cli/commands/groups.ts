@@ -1,4 +1,5 @@
 import { GroupService } from '../../core/accounts/groups';
+import { tellAppAccessChanged } from '../appControl';
 import { requiredString } from '../args';
 import { asAdmin, findUser } from '../context';
 import { formatTime, print, printJson, printTable } from '../output';
@@ -66,6 +67,8 @@ export const groups: Command = {
         list.map((g) => [g.name, formatTime(g.createdAt), g.members.join(', ') || '-']),
       );
     }
+    // A removed membership or group may have carried a shared agent's grant: a running app stops its answers now.
+    if (sub === 'delete' || (sub === 'remove' && (result as { changed: boolean }).changed)) await tellAppAccessChanged(ctx.dataDir);
     if (sub === 'create') return print(`Created group ${result as string}.`);
     if (sub === 'delete') return print(`Deleted group ${result as string}; its members' accounts are unchanged.`);
     const r = result as { group: string; username: string; changed: boolean };
