@@ -142,7 +142,7 @@ async function startRun(start: () => Promise<RunIds>, userText: (ids: RunIds) =>
   }
 }
 
-export function sendMessage(input: { text: string; agentId?: string; attachments?: AttachmentUpload[] }): Promise<RunIds | null> {
+export function sendMessage(input: { text: string; agentId?: string; sharedAgentId?: string; attachments?: AttachmentUpload[] }): Promise<RunIds | null> {
   const { openId } = useChatStore.getState();
   const uploads = input.attachments ?? [];
   const metas = uploads.map((a, i) => ({
@@ -157,6 +157,7 @@ export function sendMessage(input: { text: string; agentId?: string; attachments
       api('chat.send', {
         ...(openId ? { conversationId: openId } : {}),
         ...(input.agentId ? { agentId: input.agentId } : {}),
+        ...(input.sharedAgentId ? { sharedAgentId: input.sharedAgentId } : {}),
         text: input.text,
         ...(uploads.length ? { attachments: uploads } : {}),
       }),

@@ -4,6 +4,7 @@ import { endSessionEpoch } from './epoch';
 import { initialLibraryState, useLibraryStore } from './libraryStore';
 import { initialSessionState, useSessionStore } from './sessionStore';
 import { initialSettingsState, useSettingsStore } from './settingsStore';
+import { initialSharingState, useSharingStore } from './sharingStore';
 
 /** Lock and sign-out drop everything this window knew about its user. */
 export function resetUserStores(): void {
@@ -14,4 +15,5 @@ export function resetUserStores(): void {
   useAdminStore.setState(initialAdminState, true);
   useLibraryStore.setState(initialLibraryState, true);
   useChatStore.setState(initialChatState, true);
+  useSharingStore.setState(initialSharingState, true);
 }

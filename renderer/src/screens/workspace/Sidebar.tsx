@@ -3,14 +3,17 @@ import type { SessionInfo } from '../../bridge/types';
 import { loadConversations, openConversation, startNewChat, useChatStore } from '../../stores/chatStore';
 import { showSection, type WorkspaceSection } from '../../stores/sessionStore';
 import { ConversationSearch } from './ConversationSearch';
+import { SharedNav } from '../sharing/SharedNav';
 
 const ITEMS: { id: WorkspaceSection; label: string; admin?: boolean }[] = [
   { id: 'home', label: 'Home' },
   { id: 'agents', label: 'Agents' },
   { id: 'providers', label: 'Providers and keys' },
   { id: 'memory', label: 'Memory' },
+  { id: 'shared', label: 'Shared agents' },
   { id: 'settings', label: 'Settings' },
   { id: 'users', label: 'Users', admin: true },
+  { id: 'groups', label: 'Groups', admin: true },
   { id: 'audit', label: 'Audit log', admin: true },
 ];
 
@@ -82,6 +85,7 @@ export function Sidebar({ session, current }: { session: SessionInfo; current: W
           );
         })}
       </ul>
+      <SharedNav />
       <ul>{visible.filter((i) => !i.admin).map(item)}</ul>
       {session.isAdmin ? (
         <>
