@@ -56,7 +56,7 @@ export default function GroupsSection() {
       <p className="page-lead">Give a shared agent to a group, and everyone in it can use it. Adding or removing someone takes effect at once.</p>
       <div className="stack">
         <form className="card row group-create" onSubmit={create} autoComplete="off" aria-label="New group">
-          <Field label="New group" value={name} onChange={(e) => setName(e.target.value)} required maxLength={1000} autoComplete="off" placeholder="e.g. Front desk" />
+          <Field label="Group name" value={name} onChange={(e) => setName(e.target.value)} required maxLength={1000} autoComplete="off" placeholder="e.g. Front desk" />
           <BusyButton busy={busy} busyLabel="Creating…" disabled={!name.trim()}>
             Create group
           </BusyButton>
@@ -64,7 +64,7 @@ export default function GroupsSection() {
         <ErrorAlert error={error} />
         <section className="card card-flush" aria-labelledby="groups-list-title">
           <h2 id="groups-list-title" className="visually-hidden">
-            Groups
+            All groups
           </h2>
           {groups && groups.length === 0 ? (
             <div className="placeholder">

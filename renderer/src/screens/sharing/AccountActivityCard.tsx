@@ -45,16 +45,14 @@ export function AccountActivityCard() {
   }, [shared]);
 
   return (
-    <section className="card card-flush" aria-labelledby="activity-title">
-      <div className="card-head-pad">
-        <h2 id="activity-title">Account activity</h2>
-        <p className="card-lead">Changes others made to your account and to what is shared with you.</p>
-      </div>
+    <section className="card activity-card" aria-labelledby="activity-title">
+      <h2 id="activity-title">Account activity</h2>
+      <p className="card-lead">Changes others made to your account and to what is shared with you.</p>
       <ErrorAlert error={error} />
       {entries === null ? (
-        !error && <p className="muted card-head-pad">Loading…</p>
+        !error && <p className="muted">Loading…</p>
       ) : entries.length === 0 ? (
-        <p className="muted card-head-pad">Nothing yet.</p>
+        <p className="muted">Nothing yet.</p>
       ) : (
         <table className="table" aria-labelledby="activity-title">
           <thead>
@@ -78,7 +76,7 @@ export function AccountActivityCard() {
         </table>
       )}
       {hasMore ? (
-        <div className="actions card-head-pad">
+        <div className="actions">
           <button type="button" className="btn" onClick={() => void load(entries?.at(-1)?.id)}>
             Show older
           </button>

@@ -19,6 +19,10 @@ export function PublishActions({ agent }: { agent: Agent }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState('');
   const [error, setError] = useState<BridgeCallError | null>(null);
+  const close = () => {
+    setOpen(false);
+    setError(null);
+  };
   const copy = agent.publishedId ? shared?.find((s) => s.id === agent.publishedId) : undefined;
 
   const run = async (action: () => Promise<unknown>, message: string) => {
@@ -51,7 +55,15 @@ export function PublishActions({ agent }: { agent: Agent }) {
           Update shared copy
         </button>
       ) : !copy ? (
-        <button type="button" className="btn btn-small" aria-label={`Publish ${agent.name} to shared agents`} onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label={`Publish ${agent.name} to shared agents`}
+          onClick={() => {
+            setError(null);
+            setOpen(true);
+          }}
+        >
           Publish
         </button>
       ) : null}
@@ -60,7 +72,7 @@ export function PublishActions({ agent }: { agent: Agent }) {
       </span>
       {!open ? <ErrorAlert error={error} /> : null}
       {open ? (
-        <Dialog title={`Publish ${agent.name} to shared agents`} onClose={() => setOpen(false)}>
+        <Dialog title={`Publish ${agent.name} to shared agents`} onClose={close}>
           <p>A copy of this agent becomes a shared agent that you own. You then choose whom to share it with; people who use it never see its instructions.</p>
           <label className="check">
             <input type="checkbox" checked={shareKey} onChange={(e) => setShareKey(e.target.checked)} aria-describedby={`${id}-key-hint`} />
@@ -73,7 +85,7 @@ export function PublishActions({ agent }: { agent: Agent }) {
           </p>
           <ErrorAlert error={error} />
           <div className="actions">
-            <button type="button" className="btn" onClick={() => setOpen(false)}>
+            <button type="button" className="btn" onClick={close}>
               Cancel
             </button>
             <button
@@ -81,7 +93,7 @@ export function PublishActions({ agent }: { agent: Agent }) {
               className="btn btn-primary"
               disabled={busy}
               onClick={async () => {
-                if (await run(() => api('shared.publish', { agentId: agent.id, shareKey }), 'Published: share it from Shared agents.')) setOpen(false);
+                if (await run(() => api('shared.publish', { agentId: agent.id, shareKey }), 'Published: share it from Shared agents.')) close();
               }}
             >
               Publish

@@ -64,8 +64,8 @@ export function ShareDialog({ agent, onClose }: { agent: SharedAgentSummary; onC
   return (
     <Dialog title={`Share ${agent.name}`} onClose={onClose}>
       <p className="muted">
-        You {LEVEL_LABELS[agent.level].toLowerCase()} this agent{agent.level === 'share' ? ': you can give view or use' : ''}. People who use it never
-        see its instructions or key.
+        {agent.level === 'share' ? 'You can share this agent: you may give others view or use.' : 'You manage this agent: you may give any level.'} People who
+        use it never see its instructions or key.
       </p>
       <form onSubmit={give} autoComplete="off" className="share-form" aria-label="Give access">
         <div className="field">
