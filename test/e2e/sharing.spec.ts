@@ -144,8 +144,12 @@ test('an administrator shares an agent with a group; a member chats with it; rev
   });
 
   await test.step('she grants use to the group and limits Bob to 10 messages a day', async () => {
-    await ada.getByRole('button', { name: `Share ${AGENT}` }).click();
+    // By keyboard: Enter opens it with focus on its first field; Done gives focus back.
+    const shareButton = ada.getByRole('button', { name: `Share ${AGENT}` });
+    await shareButton.focus();
+    await ada.keyboard.press('Enter');
     const dialog = ada.getByRole('dialog', { name: `Share ${AGENT}` });
+    await expect(dialog.getByLabel('Person or group')).toBeFocused();
     await expect(dialog.getByText('Nobody yet but you.')).toBeVisible();
     // A manager may hand out every level.
     await expect(dialog.getByLabel('Access', { exact: true }).locator('option')).toHaveText(['Can view', 'Can use', 'Can edit', 'Can share', 'Manages']);
@@ -161,7 +165,9 @@ test('an administrator shares an agent with a group; a member chats with it; rev
     await expect(dialog.getByRole('row', { name: new RegExp(BOB.displayName) })).toContainText('0 used today');
     await expectAccessible(ada, 'sharing dialog');
     await shot(ada, 'sharing-dialog');
-    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.getByRole('button', { name: 'Done' }).press('Enter');
+    await expect(dialog).toBeHidden();
+    await expect(shareButton).toBeFocused();
   });
 
   await test.step('Bob sees it under Shared with me without reloading, and chats with it on the shared key', async () => {

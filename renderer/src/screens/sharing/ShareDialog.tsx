@@ -70,7 +70,7 @@ export function ShareDialog({ agent, onClose }: { agent: SharedAgentSummary; onC
       <form onSubmit={give} autoComplete="off" className="share-form" aria-label="Give access">
         <div className="field">
           <label htmlFor={`${id}-who`}>Person or group</label>
-          <select id={`${id}-who`} value={subject} onChange={(e) => setSubject(e.target.value)} required disabled={!directory}>
+          <select id={`${id}-who`} value={subject} onChange={(e) => setSubject(e.target.value)} required>
             <option value="">Choose…</option>
             {directory && directory.groups.length > 0 ? (
               <optgroup label="Groups">
