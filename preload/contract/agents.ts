@@ -16,6 +16,8 @@ export const Agent = z.object({
   temperature: z.number().nullable(),
   maxOutputTokens: z.number().nullable(),
   memoryAccess: z.enum(MEMORY_ACCESS),
+  /** The shared agent it was published as (its "Update shared copy"), or null. */
+  publishedId: z.string().nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -8,6 +8,7 @@ import './styles/base.css';
 import './styles/components.css';
 import './styles/layout.css';
 import './styles/workspace.css';
+import './styles/sharing.css';
 
 startApp();
 void loadPolicy();

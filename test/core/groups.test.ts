@@ -82,3 +82,23 @@ test('group names compare case-insensitively in every script and Unicode form, n
     accounts.close();
   }
 });
+
+test('membership changes that change access tell open windows (accessChanged), and only those', async () => {
+  const { accounts, admin, bobId, groups } = await world();
+  try {
+    let changes = 0;
+    accounts.onAccessChanged(() => changes++);
+    const g = groups.create(admin, 'Reception');
+    expect(changes).toBe(0);
+    expect(groups.addMember(admin, g.id, bobId)).toBe(true);
+    expect(changes).toBe(1); // the new member's window learns of the group's shared agents
+    expect(groups.addMember(admin, g.id, bobId)).toBe(false);
+    expect(changes).toBe(1); // already a member: nothing changed
+    expect(groups.removeMember(admin, g.id, bobId)).toBe(true);
+    expect(changes).toBe(2);
+    groups.delete(admin, g.id);
+    expect(changes).toBe(3);
+  } finally {
+    accounts.close();
+  }
+});

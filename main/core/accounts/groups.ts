@@ -72,13 +72,15 @@ export class GroupService {
   /** Returns false (and audits nothing) when the account was already a member. */
   addMember(admin: Session, groupId: string, userId: string): boolean {
     const { catalog, now } = this.catalogFor(admin);
-    return catalog.transaction(() => {
+    const added = catalog.transaction(() => {
       this.group(catalog, groupId);
       if (!catalog.users.byId(userId)) throw notFound('account');
       const added = catalog.groups.addMember(groupId, userId, now);
       if (added) this.audit(catalog, now, admin, 'group_member_added', userId, groupId);
       return added;
     });
+    if (added) this.accounts.accessChanged(); // the new member's open window learns of the group's agents
+    return added;
   }
 
   /** Returns false (and audits nothing) when the account was not a member. */

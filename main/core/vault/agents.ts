@@ -18,6 +18,8 @@ export interface Agent {
   temperature: number | null;
   maxOutputTokens: number | null;
   memoryAccess: MemoryAccess;
+  /** The shared agent this one was published as (shared.publish), or null. */
+  publishedId: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -56,6 +58,7 @@ interface Row {
   temperature: number | null;
   max_output_tokens: number | null;
   memory_access: MemoryAccess;
+  published_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -71,6 +74,7 @@ const toAgent = (r: Row): Agent => ({
   temperature: r.temperature,
   maxOutputTokens: r.max_output_tokens,
   memoryAccess: r.memory_access,
+  publishedId: r.published_id ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

@@ -27,6 +27,16 @@ export type {
   SearchHit,
   RunIds,
   AttachmentUpload,
+  SharedAgentSummary,
+  SharedAgentDefinition,
+  GrantView,
+  QuotaView,
+  AccessLogEntry,
+  ActivityEntry,
+  Directory,
+  Subject,
+  GroupSummary,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';
+export type { AccessLevel } from '../../../main/core/sharing/levels';

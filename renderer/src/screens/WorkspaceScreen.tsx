@@ -13,6 +13,8 @@ const ChatSection = lazy(() => import('./chat/ChatSection'));
 const AgentsSection = lazy(() => import('./agents/AgentsSection'));
 const ProvidersSection = lazy(() => import('./agents/ProvidersSection'));
 const MemorySection = lazy(() => import('./agents/MemorySection'));
+const SharedAgentsSection = lazy(() => import('./sharing/SharedAgentsSection'));
+const GroupsSection = lazy(() => import('./admin/GroupsSection'));
 
 /**
  * The signed-in shell: header, navigation and the current section. On arrival (sign-in, unlock)
@@ -24,7 +26,7 @@ export function WorkspaceScreen() {
   const session = useSessionStore((s) => s.session);
   const section = useSessionStore((s) => s.section);
   const mainRef = useRef<HTMLElement>(null);
-  const adminOnly = section === 'users' || section === 'audit';
+  const adminOnly = section === 'users' || section === 'audit' || section === 'groups';
   const shown = adminOnly && !session?.isAdmin ? 'home' : section;
   const signedIn = session !== null;
 
@@ -55,6 +57,8 @@ export function WorkspaceScreen() {
             {shown === 'settings' ? <SettingsSection /> : null}
             {shown === 'users' ? <UsersSection /> : null}
             {shown === 'audit' ? <AuditSection /> : null}
+            {shown === 'shared' ? <SharedAgentsSection /> : null}
+            {shown === 'groups' ? <GroupsSection /> : null}
           </Suspense>
         </main>
       </div>

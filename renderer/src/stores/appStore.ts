@@ -6,6 +6,7 @@ import { resetUserStores } from './reset';
 import { initialAdminState, useAdminStore } from './adminStore';
 import { useSessionStore } from './sessionStore';
 import { listenForChatEvents } from './chatStore';
+import { listenForSharingEvents } from './sharingStore';
 
 /**
  * Which screen the window shows, from main's app.status. It holds no user data beyond the
@@ -62,7 +63,7 @@ export function enterWorkspace(session: SessionInfo): void {
 /** An admin changed this person's role: no longer an admin, the admin pages and what they loaded go. */
 export function applySessionChange(session: SessionInfo): void {
   const { section } = useSessionStore.getState();
-  const adminPage = section === 'users' || section === 'audit';
+  const adminPage = section === 'users' || section === 'audit' || section === 'groups';
   useSessionStore.setState({ session, section: !session.isAdmin && adminPage ? 'home' : section });
   if (!session.isAdmin) useAdminStore.setState(initialAdminState, true);
 }
@@ -103,6 +104,7 @@ export function startApp(): void {
   });
   bridge.on('session.changed', ({ session }) => applySessionChange(session));
   listenForChatEvents();
+  listenForSharingEvents();
   onBridgeClosed(() => {
     resetUserStores();
     useAppStore.setState({

@@ -235,7 +235,7 @@ async function loadSentAttachments(ids: RunIds): Promise<void> {
   useChatStore.setState({ messages: messages.map((m) => (m.id === ids.userMessageId && m.conversationId === ids.conversationId ? { ...m, attachments: sent.attachments } : m)) });
 }
 
-export function sendMessage(input: { text: string; agentId?: string; attachments?: AttachmentUpload[] }): Promise<RunIds | null> {
+export function sendMessage(input: { text: string; agentId?: string; sharedAgentId?: string; attachments?: AttachmentUpload[] }): Promise<RunIds | null> {
   const { openId } = useChatStore.getState();
   const uploads = input.attachments ?? [];
   const metas = uploads.map((a, i) => ({
@@ -250,6 +250,7 @@ export function sendMessage(input: { text: string; agentId?: string; attachments
       api('chat.send', {
         ...(openId ? { conversationId: openId } : {}),
         ...(input.agentId ? { agentId: input.agentId } : {}),
+        ...(input.sharedAgentId ? { sharedAgentId: input.sharedAgentId } : {}),
         text: input.text,
         ...(uploads.length ? { attachments: uploads } : {}),
       }),

@@ -5,6 +5,7 @@ import { initialImageState, useImageStore } from './imageStore';
 import { initialLibraryState, useLibraryStore } from './libraryStore';
 import { initialSessionState, useSessionStore } from './sessionStore';
 import { initialSettingsState, useSettingsStore } from './settingsStore';
+import { initialSharingState, useSharingStore } from './sharingStore';
 
 /** Lock and sign-out drop everything this window knew about its user. */
 export function resetUserStores(): void {
@@ -16,4 +17,5 @@ export function resetUserStores(): void {
   useLibraryStore.setState(initialLibraryState, true);
   useChatStore.setState(initialChatState, true);
   useImageStore.setState(initialImageState, true);
+  useSharingStore.setState(initialSharingState, true);
 }

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/Dialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { loadAgents, loadProviders, useLibraryStore } from '../../stores/libraryStore';
 import { AgentEditor } from './AgentEditor';
+import { PublishActions } from '../sharing/PublishActions';
 
 const COLOURS = ['#4f6bd8', '#297e73', '#865cc7', '#ac5c2a', '#36789b', '#b2487a', '#557d35', '#6b7280'];
 const hueOf = (colour: string) => Math.max(0, COLOURS.indexOf(colour));
@@ -82,6 +83,7 @@ export default function AgentsSection() {
                     <button type="button" className="btn btn-small" aria-label={`Duplicate ${a.name}`} onClick={() => void run(() => api('agents.duplicate', { id: a.id }))}>
                       Duplicate
                     </button>
+                    <PublishActions agent={a} />
                     <button type="button" className="btn btn-small btn-danger-outline" aria-label={`Delete ${a.name}`} onClick={() => setDeleting(a)}>
                       Delete
                     </button>

@@ -5,6 +5,9 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { cancelRun, editLast, retryLast, sendMessage, useChatStore } from '../../stores/chatStore';
 import { loadAgents, useLibraryStore } from '../../stores/libraryStore';
 import { showSection } from '../../stores/sessionStore';
+import { chooseNewChatAgent, sharedAgentGone, useSharingStore } from '../../stores/sharingStore';
+import { AgentPicker, choiceName, resolveChoice, sendTarget, usableShared } from '../sharing/AgentPicker';
+import { UnavailableNotice } from '../sharing/UnavailableNotice';
 import { Composer } from './Composer';
 import { ConversationActions } from './ConversationActions';
 import { MessageList } from './MessageList';
@@ -18,7 +21,8 @@ export default function ChatSection() {
   const messages = useChatStore((s) => s.messages);
   const starting = useChatStore((s) => s.starting);
   const agents = useLibraryStore((s) => s.agents);
-  const [agentId, setAgentId] = useState('');
+  const shared = useSharingStore((s) => s.shared);
+  const agentId = useSharingStore((s) => s.newChatChoice);
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<BridgeCallError | null>(null);
@@ -46,8 +50,10 @@ export default function ChatSection() {
 
   // Listed, or (opened from a search in pages not loaded yet) fetched on its own.
   const conversation = conversations?.find((c) => c.id === openId) ?? (openInfo?.id === openId ? openInfo : null);
-  const agentName = conversation?.agentName ?? agents?.find((a) => a.id === agentId)?.name ?? 'Agent';
-  const chosenAgent = agentId || agents?.[0]?.id || '';
+  const chosenAgent = resolveChoice(agentId, agents, shared);
+  const agentName = conversation?.agentName ?? choiceName(chosenAgent, agents, shared) ?? 'Agent';
+  // A shared agent deleted or no longer usable: the conversation stays readable, read-only.
+  const gone = sharedAgentGone(conversation, shared);
   const lastUserIndex = messages.findLastIndex((m) => m.role === 'user');
   const lastIndex = messages.length - 1;
 
@@ -65,7 +71,7 @@ export default function ChatSection() {
     if (streamingMessage) void attempt(() => cancelRun(streamingMessage.id));
   };
   const send = async (text: string, attachments: AttachmentUpload[]) => {
-    const ok = await attempt(() => (editing ? editLast(text) : sendMessage({ text, agentId: openId ? undefined : chosenAgent, attachments })));
+    const ok = await attempt(() => (editing ? editLast(text) : sendMessage({ text, ...(openId ? {} : sendTarget(chosenAgent)), attachments })));
     if (ok) {
       setDraft('');
       setEditing(false);
@@ -75,7 +81,7 @@ export default function ChatSection() {
   const actionsFor = (m: Message, i: number) => ({
     isLastUser: i === lastUserIndex && !streamingMessage,
     isLastAnswer: i === lastIndex && m.role === 'assistant',
-    busy: starting,
+    busy: starting || gone,
     onStop: () => void attempt(() => cancelRun(m.id)),
     onRetry: () => void attempt(() => retryLast()),
     onEdit: () => {
@@ -85,7 +91,7 @@ export default function ChatSection() {
     },
   });
 
-  const noAgents = agents !== null && agents.length === 0;
+  const noAgents = agents !== null && agents.length === 0 && usableShared(shared).length === 0;
   return (
     <section className="chat" aria-labelledby={`${id}-title`}>
       <div className="chat-head">
@@ -110,25 +116,17 @@ export default function ChatSection() {
               </p>
             </div>
           ) : (
-            <div className="field field-inline">
-              <label htmlFor={`${id}-agent`}>Agent</label>
-              <select id={`${id}-agent`} value={chosenAgent} onChange={(e) => setAgentId(e.target.value)} disabled={!agents}>
-                {(agents ?? []).map((a) => (
-                  <option key={a.id} value={a.id}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <AgentPicker value={chosenAgent} onChange={chooseNewChatAgent} agents={agents} shared={shared} />
           )}
         </div>
       ) : (
         <MessageList agentName={agentName} actionsFor={actionsFor} />
       )}
       <ErrorAlert error={error} />
+      {gone ? <UnavailableNotice agentName={conversation?.agentName ?? 'This shared agent'} id={`${id}-gone`} /> : null}
       <div id={`${id}-composer`}>
         <Composer
-          disabled={!openId && !chosenAgent}
+          disabled={(!openId && !chosenAgent) || gone}
           busy={starting}
           streaming={streamingMessage !== undefined}
           onSend={send}

@@ -2,6 +2,7 @@ import { AutoLockCard } from './AutoLockCard';
 import { ChangePasswordCard } from './ChangePasswordCard';
 import { NotesCard } from './NotesCard';
 import { RecoveryKeyCard } from './RecoveryKeyCard';
+import { AccountActivityCard } from '../sharing/AccountActivityCard';
 
 export function SettingsSection() {
   return (
@@ -15,6 +16,7 @@ export function SettingsSection() {
         <AutoLockCard />
         <ChangePasswordCard />
         <RecoveryKeyCard />
+        <AccountActivityCard />
       </div>
     </section>
   );

@@ -4,14 +4,17 @@ import { loadConversations, startNewChat, useChatStore } from '../../stores/chat
 import { showSection, type WorkspaceSection } from '../../stores/sessionStore';
 import { ConversationList } from './ConversationList';
 import { ConversationSearch } from './ConversationSearch';
+import { SharedNav } from '../sharing/SharedNav';
 
 const ITEMS: { id: WorkspaceSection; label: string; admin?: boolean }[] = [
   { id: 'home', label: 'Home' },
   { id: 'agents', label: 'Agents' },
   { id: 'providers', label: 'Providers and keys' },
   { id: 'memory', label: 'Memory' },
+  { id: 'shared', label: 'Shared agents' },
   { id: 'settings', label: 'Settings' },
   { id: 'users', label: 'Users', admin: true },
+  { id: 'groups', label: 'Groups', admin: true },
   { id: 'audit', label: 'Audit log', admin: true },
 ];
 
@@ -59,6 +62,7 @@ export function Sidebar({ session, current }: { session: SessionInfo; current: W
       {loadError ? <p className="nav-note">{loadError}</p> : null}
       {conversations && conversations.length === 0 ? <p className="nav-note">No conversations yet.</p> : null}
       <ConversationList labelledBy="conversations-nav" chatOpen={chatOpen} />
+      <SharedNav />
       <ul>{visible.filter((i) => !i.admin).map(item)}</ul>
       {session.isAdmin ? (
         <>
