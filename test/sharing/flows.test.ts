@@ -225,3 +225,16 @@ test('plaintext scan: no shared credential or instructions in any file; the cata
   // The instructions are in the catalog (encrypted on disk with it); the credential only sealed.
   expect(catalog.sharedAgents.byId(id)!.instructions).toContain('zebra-instructions');
 });
+
+test('a call refused before anything reaches the provider does not count against the quota', async () => {
+  const { id } = await createSharedAgent(w);
+  await ok(w.admin.ws, 'shared.grant', { id, subject: { type: 'user', id: w.tess.id }, level: 'use' });
+  await ok(w.admin.ws, 'shared.setQuota', { id, personId: w.tess.id, messagesPerDay: 1, tokensPerMonth: null });
+  const requests = w.fake.chatRequests().length;
+  const tooLong = await w.tess.ws.call('chat.send', { sharedAgentId: id, text: 'x'.repeat(200_001) });
+  expect(tooLong.error?.code).toBe('VALIDATION');
+  expect(w.fake.chatRequests().length).toBe(requests);
+  const sent = await ok(w.tess.ws, 'chat.send', { sharedAgentId: id, text: 'A real question' });
+  expect((await finished(w.tess.ws, sent.assistantMessageId)).status).toBe('complete');
+  expect((await w.tess.ws.call('chat.send', { sharedAgentId: id, text: 'One more' })).error?.code).toBe('QUOTA_EXCEEDED');
+});

@@ -66,3 +66,13 @@ export function recordTokens(catalog: Catalog, agentId: string, userId: string, 
     catalog.agentUsage.add(agentId, userId, p.month, { messages: 0, tokens });
   });
 }
+
+/** Give back a message reserved for a call that was refused before anything was sent. */
+export function releaseMessage(catalog: Catalog, agentId: string, userId: string, reservedAt: number): void {
+  const p = periodsAt(reservedAt);
+  catalog.transaction(() => {
+    if (!catalog.sharedAgents.byId(agentId)) return;
+    catalog.agentUsage.add(agentId, userId, p.day, { messages: -1, tokens: 0 });
+    catalog.agentUsage.add(agentId, userId, p.month, { messages: -1, tokens: 0 });
+  });
+}

@@ -10,13 +10,15 @@ import { CubbyError } from '../errors';
 import { listConnections } from '../vault/providerConnections';
 import { requireAccess } from './access';
 import { atLeast } from './levels';
-import { recordTokens, reserveMessage } from './quota';
+import { recordTokens, releaseMessage, reserveMessage } from './quota';
 import type { SharedAgentService } from './sharedAgentService';
 
 export interface PreparedSharedRun {
   definition: AgentDefinition;
   /** Count the tokens the answer used against the person's quota (shared credential only). */
   settle(tokens: number): void;
+  /** The run was refused before it started (nothing was sent): give the reserved message back. */
+  release(): void;
 }
 
 const KIND_NAMES = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible' } as const;
@@ -77,6 +79,9 @@ export async function prepareSharedRun(
     },
     settle: (tokens) => {
       if (apiKey !== null) recordTokens(catalog, id, user.id, now, tokens);
+    },
+    release: () => {
+      if (apiKey !== null) releaseMessage(catalog, id, user.id, now);
     },
   };
 }

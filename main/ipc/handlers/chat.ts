@@ -77,7 +77,11 @@ async function startRun(
   const ended = run.finally(unwatch);
   // runAgent saves the turn and calls onStart before its first await: no ids means it refused (its error is the answer).
   if (!started.ids) {
-    await ended;
+    try {
+      await ended;
+    } finally {
+      shared?.release(); // nothing reached the provider: the message does not count
+    }
     throw new CubbyError('INTERNAL', 'The answer could not start. Try again.');
   }
   ended
