@@ -305,6 +305,21 @@ test('an administrator shares an agent with a group; a member chats with it; rev
     expect(await ada.content()).not.toContain(OWN_KEY_MARKER);
   });
 
+  await test.step('Ada hands the published Assistant to Bob: he owns and manages it, she keeps it as an administrator', async () => {
+    await ada.getByRole('button', { name: 'Share Assistant' }).click();
+    const dialog = ada.getByRole('dialog', { name: 'Share Assistant' });
+    await dialog.getByLabel('Give this agent to').selectOption({ label: 'Bob Builder' });
+    await dialog.getByRole('button', { name: 'Transfer ownership' }).click();
+    await expect(dialog.getByRole('status')).toContainText('Bob Builder will own Assistant and manage it.');
+    await expectAccessible(ada, 'transfer confirmation');
+    await dialog.getByRole('button', { name: 'Confirm transfer' }).click();
+    await expect(dialog).toBeHidden();
+    const row = ada.locator('li[data-shared-agent]').filter({ hasText: 'Assistant' });
+    await expect(row).not.toContainText('You own it');
+    // Bob's open window follows without a reload: the agent is his to manage.
+    await expect(bob.locator('[data-shared-agent]').filter({ hasText: 'Assistant' })).toContainText('Manages');
+  });
+
   await test.step('nothing in browser storage, and no file holds the key, the instructions or what was said', async () => {
     for (const page of [ada, bob]) expect(await rendererStorage(page)).toEqual({ localStorage: 0, sessionStorage: 0, indexedDB: 0, caches: 0 });
     await ada.getByRole('button', { name: 'Sign out' }).click();

@@ -238,3 +238,16 @@ test('a call refused before anything reaches the provider does not count against
   expect((await finished(w.tess.ws, sent.assistantMessageId)).status).toBe('complete');
   expect((await w.tess.ws.call('chat.send', { sharedAgentId: id, text: 'One more' })).error?.code).toBe('QUOTA_EXCEEDED');
 });
+
+test('an administrator who is demoted loses the manage they had only as an administrator, mid-answer too', async () => {
+  const adam = await w.invitePerson('adam', 'admin');
+  const { id } = await createSharedAgent(w);
+  expect((await ok(adam.ws, 'shared.get', { id })).level).toBe('manage');
+  w.fake.enqueue(reply('long '.repeat(400), { chunkSize: 5, delayMs: 10 }));
+  const from = adam.ws.events.length;
+  const ids = await ok(adam.ws, 'chat.send', { sharedAgentId: id, text: 'Go on at length' });
+  await waitFor(() => adam.ws.events.slice(from).some((e) => e.event === 'chat.delta'), 'the first delta');
+  await ok(w.admin.ws, 'admin.users.setRole', { userId: adam.id, role: 'user' });
+  expect(await finished(adam.ws, ids.assistantMessageId, from, 2_000)).toMatchObject({ error: { code: 'ACCESS_REVOKED' } });
+  expect((await adam.ws.call('shared.get', { id })).error?.code).toBe('NOT_FOUND');
+});

@@ -8,6 +8,7 @@ import { sameSession } from '../../stores/epoch';
 import { useSharingStore } from '../../stores/sharingStore';
 import { canGrant, grantableLevels, LEVEL_HINTS, LEVEL_LABELS } from './levelLabels';
 import { QuotasPanel } from './QuotasPanel';
+import { TransferPanel } from './TransferPanel';
 
 const subjectKey = (s: Pick<Subject, 'type' | 'id'>) => `${s.type}:${s.id}`;
 
@@ -145,6 +146,7 @@ export function ShareDialog({ agent, onClose }: { agent: SharedAgentSummary; onC
       {agent.level === 'manage' && agent.needsOwnConnection !== null ? (
         <p className="hint">Usage limits apply to an agent that runs on a shared key; this one runs on each person's own connection.</p>
       ) : null}
+      {agent.level === 'manage' && directory ? <TransferPanel agent={agent} people={directory.people} onDone={onClose} /> : null}
       <div className="actions">
         <button type="button" className="btn" onClick={onClose}>
           Done
