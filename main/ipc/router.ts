@@ -287,14 +287,18 @@ export class Router {
     }
   }
 
-  /** An admin changed someone's role: their windows learn what they may now see. */
-  /** Every signed-in window asks again for its own view of shared agents (the event carries nothing). */
+  /**
+   * Every signed-in window asks again for its own view of shared agents. The event carries
+   * nothing; that some sharing changed somewhere is all a window can learn from it.
+   */
   private sharedChanged(): void {
+    const payload = events['shared.changed'].parse({});
     for (const state of this.connections.values()) {
-      if (state.session?.isOpen) state.send('shared.changed', {});
+      if (state.session?.isOpen) state.send('shared.changed', payload);
     }
   }
 
+  /** An admin changed someone's role: their windows learn what they may now see. */
   private accountChanged(userId: string): void {
     for (const state of this.connections.values()) {
       const session = state.session;

@@ -22,6 +22,9 @@ export const SharedAgentSummary = z.object({
   level: AccessLevel,
   isOwner: z.boolean(),
   needsOwnConnection: z.enum(PROVIDER_KINDS).nullable(),
+  /** The most of a person's own memory the agent may use, and what this person allowed (default off). */
+  memoryAccess: z.enum(MEMORY_ACCESS),
+  myMemoryAccess: z.enum(MEMORY_ACCESS),
   updatedAt: z.number(),
 });
 export type SharedAgentSummary = z.infer<typeof SharedAgentSummary>;
@@ -33,7 +36,6 @@ export const SharedAgentDefinition = SharedAgentSummary.extend({
   model: z.string(),
   temperature: z.number().nullable(),
   maxOutputTokens: z.number().nullable(),
-  memoryAccess: z.enum(MEMORY_ACCESS),
   credential: z.object({ set: z.boolean(), last4: z.string().nullable() }),
 });
 export type SharedAgentDefinition = z.infer<typeof SharedAgentDefinition>;
@@ -103,6 +105,8 @@ export const sharingChannels = {
   'shared.get': channel(ById, SharedAgentSummary, 'session'),
   /** edit and above. */
   'shared.definition': channel(ById, SharedAgentDefinition, 'session'),
+  /** How much of the caller's own memory this agent may use, up to what it allows (use and above). */
+  'shared.setMyMemory': channel(z.strictObject({ id: ObjectId, access: z.enum(MEMORY_ACCESS) }), SharedAgentSummary, 'session'),
   /** An administrator creates one (and owns it), with a shared credential when given. */
   'shared.create': channel(z.strictObject({ ...DefinitionFields, credential: Credential.nullable().optional() }), SharedAgentDefinition, 'admin'),
   /** Publish one of the caller's own agents (a copy); `shareKey`: it runs on the caller's key. */
@@ -113,7 +117,7 @@ export const sharingChannels = {
   /** Write-only: set, replace or (null) remove. */
   'shared.setCredential': channel(z.strictObject({ id: ObjectId, value: Credential.nullable() }), Empty, 'session'),
   'shared.delete': channel(ById, Empty, 'session'),
-  /** `newOwnerId`: the account that becomes the owner (never the caller's own id by another name: the caller is the session). */
+  /** `newOwnerId`: the account that becomes the owner. Managers cannot name themselves (administrators can). */
   'shared.transfer': channel(z.strictObject({ id: ObjectId, newOwnerId: UserId }), Empty, 'session'),
   'shared.grants': channel(ById, z.array(GrantView), 'session'),
   'shared.grant': channel(z.strictObject({ id: ObjectId, subject: Subject, level: AccessLevel }), Empty, 'session'),

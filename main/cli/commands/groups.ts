@@ -67,8 +67,8 @@ export const groups: Command = {
         list.map((g) => [g.name, formatTime(g.createdAt), g.members.join(', ') || '-']),
       );
     }
-    // A removed membership or group may have carried a shared agent's grant: a running app stops its answers now.
-    if (sub === 'delete' || (sub === 'remove' && (result as { changed: boolean }).changed)) await tellAppAccessChanged(ctx.dataDir);
+    // A membership or group carries shared-agent grants: a running app stops answers that lost theirs and shows new ones.
+    if (sub === 'delete' || ((sub === 'remove' || sub === 'add') && (result as { changed: boolean }).changed)) await tellAppAccessChanged(ctx.dataDir);
     if (sub === 'create') return print(`Created group ${result as string}.`);
     if (sub === 'delete') return print(`Deleted group ${result as string}; its members' accounts are unchanged.`);
     const r = result as { group: string; username: string; changed: boolean };

@@ -48,4 +48,27 @@ export class AuditLog {
       ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     return this.db.prepare(sql).all(...args, Math.min(q.limit ?? 200, 1000)) as AuditEvent[];
   }
+
+  /**
+   * Events about one person: `accountActions` aimed at them, and `groupActions` aimed at any of
+   * `groupIds` (grants to their groups). Newest first.
+   */
+  aboutPerson(q: { userId: string; groupIds: string[]; accountActions: readonly AuditAction[]; groupActions: readonly AuditAction[]; limit: number; beforeId?: number }): AuditEvent[] {
+    return this.db
+      .prepare(
+        `SELECT id, at, actor_id AS actorId, action, target_id AS targetId, detail FROM audit_events
+         WHERE id < :before AND (
+           (target_id = :me AND action IN (SELECT value FROM json_each(:accountActions)))
+           OR (target_id IN (SELECT value FROM json_each(:groups)) AND action IN (SELECT value FROM json_each(:groupActions))))
+         ORDER BY id DESC LIMIT :limit`,
+      )
+      .all({
+        me: q.userId,
+        groups: JSON.stringify(q.groupIds),
+        accountActions: JSON.stringify(q.accountActions),
+        groupActions: JSON.stringify(q.groupActions),
+        before: q.beforeId ?? Number.MAX_SAFE_INTEGER,
+        limit: q.limit,
+      }) as AuditEvent[];
+  }
 }

@@ -30,7 +30,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 const sharedCredentialAccount = (installId: string) => `shared-credentials:${installId}`;
-const sharedCredentialAad = (agentId: string) => Buffer.from(`cubby:shared-credential:v${WRAP_VERSION}:${agentId}`);
+/** The agent and where its key may be sent: a sealed key does not open for another agent or address. */
+const sharedCredentialAad = (agentId: string, destination: string) => Buffer.from(`cubby:shared-credential:v${WRAP_VERSION}:${agentId}\0${destination}`);
 
 function deviceAccount(userId: string): string {
   return userId;
@@ -246,16 +247,17 @@ export class KeyService {
   /**
    * Shared-agent credentials are sealed under a key of their own (keychain entry
    * `shared-credentials:<install>`), so a copy of the catalog and its key alone does not reveal
-   * them. The agent id is bound in: a sealed value moved to another agent does not open.
+   * them. The agent id and `destination` (its provider kind and address) are bound in: a sealed
+   * value moved to another agent, or an agent pointed elsewhere, does not open.
    * The key is read from the keychain on each call and zeroed after.
    */
-  async sealSharedCredential(installId: string, agentId: string, value: string): Promise<Buffer> {
+  async sealSharedCredential(installId: string, agentId: string, destination: string, value: string): Promise<Buffer> {
     const key = await this.catalogKey(sharedCredentialAccount(installId), true);
     const plain = Buffer.from(value, 'utf8');
     try {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(sharedCredentialAad(agentId));
+      cipher.setAAD(sharedCredentialAad(agentId, destination));
       const body = Buffer.concat([cipher.update(plain), cipher.final()]);
       return Buffer.concat([Buffer.from([WRAP_VERSION]), iv, body, cipher.getAuthTag()]);
     } finally {
@@ -265,7 +267,7 @@ export class KeyService {
   }
 
   /** The credential as a string for the provider SDK (which takes one); SECRET_MISSING if it does not open. */
-  async openSharedCredential(installId: string, agentId: string, sealed: Buffer): Promise<string> {
+  async openSharedCredential(installId: string, agentId: string, destination: string, sealed: Buffer): Promise<string> {
     const unreadable = () =>
       new CubbyError('SECRET_MISSING', "This shared agent's key cannot be read on this computer. Ask whoever manages the agent to enter it again.");
     const key = await this.keychain.get(sharedCredentialAccount(installId));
@@ -274,7 +276,7 @@ export class KeyService {
     try {
       if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== WRAP_VERSION) throw unreadable();
       const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 1 + IV_BYTES));
-      decipher.setAAD(sharedCredentialAad(agentId));
+      decipher.setAAD(sharedCredentialAad(agentId, destination));
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
       try {
         plain = Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
@@ -286,10 +288,5 @@ export class KeyService {
       plain?.fill(0);
       key.fill(0);
     }
-  }
-
-  /** When the catalog is deleted with the install (tests, uninstall scripts). */
-  async forgetSharedCredentialKey(installId: string): Promise<void> {
-    await this.keychain.delete(sharedCredentialAccount(installId));
   }
 }

@@ -34,23 +34,52 @@ function inputFrom(session: Session, agent: Agent): SharedAgentInput {
   };
 }
 
-/** Publish `agentId` (one of the caller's). `shareKey`: people who use it run on the caller's key. */
-export async function publishAgent(service: SharedAgentService, session: Session, agentId: string, opts: { shareKey: boolean }): Promise<SharedAgentDefinition> {
-  const agent = getAgent(session, agentId);
+/** Agents of each session being published right now: a double click publishes once. */
+const publishing = new WeakMap<Session, Set<string>>();
+
+function requireNotPublished(service: SharedAgentService, session: Session, agentId: string): void {
   const previous = publishedIdOf(session, agentId);
   if (previous && service.levelOf(session, previous)) {
     throw new CubbyError('VALIDATION', 'This agent is already published. Update the shared copy instead.');
   }
+}
+
+/**
+ * Publish `agentId` (one of the caller's). `shareKey`: people who use it run on the caller's key.
+ * `checkProvider` applies the machine policy to where the shared copy will call.
+ */
+export async function publishAgent(
+  service: SharedAgentService,
+  session: Session,
+  agentId: string,
+  opts: { shareKey: boolean; checkProvider: (kind: SharedAgentInput['providerKind'], baseUrl: string | null) => void },
+): Promise<SharedAgentDefinition> {
+  const agent = getAgent(session, agentId);
+  const inFlight = publishing.get(session) ?? new Set<string>();
+  if (inFlight.has(agentId)) throw new CubbyError('VALIDATION', 'This agent is being published already.');
+  requireNotPublished(service, session, agentId);
   const input = inputFrom(session, agent);
+  opts.checkProvider(input.providerKind, input.baseUrl ?? null);
   let key: string | null = null;
   if (opts.shareKey) {
     const secretId = getConnection(session, agent.connectionId!).secretId;
     key = secretId ? readSecretValue(session, secretId) : null;
     if (!key) throw new CubbyError('SECRET_MISSING', "This agent's connection has no key to share. Add one in Settings under Secrets, or publish without it.");
   }
-  const published = await service.insert(session, toFields(input), key);
-  vaultOf(session).prepare('UPDATE agents SET published_id = ? WHERE id = ?').run(published.id, agentId);
-  return published;
+  publishing.set(session, inFlight.add(agentId));
+  try {
+    const { catalog } = service.member(session);
+    const published = await service.insert(session, toFields(input), key, () => requireNotPublished(service, session, agentId));
+    try {
+      vaultOf(session).prepare('UPDATE agents SET published_id = ? WHERE id = ?').run(published.id, agentId);
+    } catch (e) {
+      catalog.sharedAgents.delete(published.id); // the vault closed meanwhile: no orphan copy in the catalog
+      throw e;
+    }
+    return published;
+  } finally {
+    inFlight.delete(agentId);
+  }
 }
 
 /** Copy the caller's agent onto the shared agent it was published as (edit access needed). The key is not touched. */

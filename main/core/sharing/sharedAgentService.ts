@@ -14,7 +14,8 @@ import type { Catalog } from '../catalog/catalog';
 import type { SharedAgentFields, SharedAgentRecord, SubjectType } from '../catalog/sharedAgents';
 import type { UserRecord } from '../catalog/users';
 import { CubbyError, notFound } from '../errors';
-import { AgentInput } from '../vault/agents';
+import { AgentInput, type MemoryAccess } from '../vault/agents';
+import { myMemoryAccess, myMemoryChoices, setMyMemoryAccess } from './memoryChoice';
 import { parseInput } from '../vault/common';
 import { BaseUrl, PROVIDER_KINDS } from '../vault/providerConnections';
 import { effectiveLevel, noSuchSharedAgent, requireAccess } from './access';
@@ -59,6 +60,11 @@ export function toFields(input: SharedAgentInput): SharedAgentFields {
   };
 }
 
+/** Where a shared agent's key goes: its kind and address (the provider's own when none is named). */
+export function destinationOf(a: Pick<SharedAgentFields, 'providerKind' | 'baseUrl'>): string {
+  return `${a.providerKind} ${a.baseUrl ?? 'default'}`;
+}
+
 export class SharedAgentService {
   constructor(readonly accounts: Accounts) {}
 
@@ -70,42 +76,56 @@ export class SharedAgentService {
   /** "Shared with me": every agent the caller may at least see (administrators: all), by name. */
   list(session: Session): SharedAgentSummary[] {
     const { catalog, user } = this.member(session);
-    if (user.role === 'admin') return catalog.sharedAgents.all().map((a) => summaryOf(a, 'manage', user.id));
+    const mine = myMemoryChoices(session);
+    if (user.role === 'admin') return catalog.sharedAgents.all().map((a) => summaryOf(a, 'manage', user.id, mine.get(a.id)));
     return catalog.sharedAgents
       .visibleTo(user.id)
-      .map((a) => summaryOf(a, a.ownerId === user.id ? 'manage' : levelOfRank(a.grantRank)!, user.id));
+      .map((a) => summaryOf(a, a.ownerId === user.id ? 'manage' : levelOfRank(a.grantRank)!, user.id, mine.get(a.id)));
   }
 
   get(session: Session, id: string): SharedAgentSummary {
     const { catalog, user } = this.member(session);
     const { agent, level } = requireAccess(catalog, user, id, 'see');
-    return summaryOf(agent, level, user.id);
+    return summaryOf(agent, level, user.id, myMemoryAccess(session, id));
   }
 
   definition(session: Session, id: string): SharedAgentDefinition {
     const { catalog, user } = this.member(session);
     const { agent, level } = requireAccess(catalog, user, id, 'readDefinition');
-    return definitionOf(agent, level, user.id);
+    return definitionOf(agent, level, user.id, myMemoryAccess(session, id));
+  }
+
+  /** How much of their own memory the caller lets this agent use (use level and above; default off). */
+  setMyMemory(session: Session, id: string, access: MemoryAccess): SharedAgentSummary {
+    const { catalog, user } = this.member(session);
+    requireAccess(catalog, user, id, 'chat');
+    setMyMemoryAccess(session, id, access);
+    return this.get(session, id);
   }
 
   /** An administrator creates a shared agent (they own it), with a credential when given. */
   async create(session: Session, input: SharedAgentInput, credential?: string | null): Promise<SharedAgentDefinition> {
     const fields = toFields(input);
     const key = credential ? parseInput(Credential, credential) : null;
-    if (this.member(session).user.role !== 'admin') throw new CubbyError('FORBIDDEN', 'Only an administrator can do that.');
-    return this.insert(session, fields, key);
+    const requireAdmin = (user: UserRecord) => {
+      if (user.role !== 'admin') throw new CubbyError('FORBIDDEN', 'Only an administrator can do that.');
+    };
+    requireAdmin(this.member(session).user);
+    return this.insert(session, fields, key, requireAdmin);
   }
 
   /**
    * Insert a new agent owned by the caller (an administrator's new agent, or a person publishing
    * one of their own), sealing its credential first so no row exists with a half-set key.
+   * `stillAllowed` runs again inside the transaction, after the keychain wait.
    */
-  async insert(session: Session, fields: SharedAgentFields, credential: string | null): Promise<SharedAgentDefinition> {
+  async insert(session: Session, fields: SharedAgentFields, credential: string | null, stillAllowed: (user: UserRecord) => void = () => undefined): Promise<SharedAgentDefinition> {
     const id = randomUUID();
     const { catalog, keys } = this.member(session);
-    const sealed = credential ? await keys.sealSharedCredential(catalog.installId, id, credential) : null;
+    const sealed = credential ? await keys.sealSharedCredential(catalog.installId, id, destinationOf(fields), credential) : null;
     const { user, now } = this.member(session); // again: the account may have changed during the keychain wait
     catalog.transaction(() => {
+      stillAllowed(user);
       catalog.sharedAgents.insert(id, user.id, fields, now);
       if (sealed) catalog.sharedAgents.setCredential(id, sealed, credential!.slice(-4), now);
       this.audit(catalog, now, user, 'shared_agent_created', null, id);
@@ -113,14 +133,28 @@ export class SharedAgentService {
     return this.definition(session, id);
   }
 
+  /**
+   * Change the definition (edit and above). Pointing an agent that has a shared key at another
+   * provider or address would send its key there: only a manager may, and the key is removed
+   * (sealed to the old destination, it would not open anyway); they enter it again.
+   */
   update(session: Session, id: string, input: SharedAgentInput): SharedAgentDefinition {
     const fields = toFields(input);
     const { catalog, user, now } = this.member(session);
-    catalog.transaction(() => {
-      requireAccess(catalog, user, id, 'edit');
+    const keyRemoved = catalog.transaction(() => {
+      const { agent, level } = requireAccess(catalog, user, id, 'edit');
+      const keyMoves = agent.credentialSealed !== null && destinationOf(agent) !== destinationOf(fields);
+      if (keyMoves && !atLeast(level, 'manage')) {
+        throw new CubbyError('FORBIDDEN', 'Only someone who manages this agent can point it at another provider or address: its shared key would go there.');
+      }
       catalog.sharedAgents.update(id, fields, now);
       this.audit(catalog, now, user, 'shared_agent_updated', null, id);
+      if (!keyMoves) return false;
+      catalog.sharedAgents.setCredential(id, null, null, now);
+      this.audit(catalog, now, user, 'shared_credential_set', null, id);
+      return true;
     });
+    if (keyRemoved) this.accounts.accessChanged();
     return this.definition(session, id);
   }
 
@@ -128,11 +162,14 @@ export class SharedAgentService {
   async setCredential(session: Session, id: string, value: string | null): Promise<void> {
     const key = value === null ? null : parseInput(Credential, value);
     const first = this.member(session);
-    requireAccess(first.catalog, first.user, id, 'replaceCredential');
-    const sealed = key ? await first.keys.sealSharedCredential(first.catalog.installId, id, key) : null;
+    const { agent } = requireAccess(first.catalog, first.user, id, 'replaceCredential');
+    const destination = destinationOf(agent);
+    const sealed = key ? await first.keys.sealSharedCredential(first.catalog.installId, id, destination, key) : null;
     const { catalog, user, now } = this.member(session);
     catalog.transaction(() => {
-      requireAccess(catalog, user, id, 'replaceCredential'); // again after the keychain wait
+      // Again after the keychain wait: the access, and that the agent still goes where the key was sealed for.
+      const { agent: latest } = requireAccess(catalog, user, id, 'replaceCredential');
+      if (destinationOf(latest) !== destination) throw new CubbyError('VALIDATION', 'This agent was changed just now. Enter the key again.');
       catalog.sharedAgents.setCredential(id, sealed, key ? key.slice(-4) : null, now);
       this.audit(catalog, now, user, 'shared_credential_set', null, id);
     });
@@ -150,13 +187,18 @@ export class SharedAgentService {
     this.accounts.accessChanged();
   }
 
-  /** The new owner gets manage through ownership; the previous owner keeps only their own grants. */
+  /**
+   * The new owner gets manage through ownership; the previous owner keeps only their own grants.
+   * A manager cannot make themselves the owner (that would put them beyond other managers' reach).
+   */
   transfer(session: Session, id: string, toUserId: string): void {
     const { catalog, user, now } = this.member(session);
     catalog.transaction(() => {
-      requireAccess(catalog, user, id, 'transfer');
+      const { agent } = requireAccess(catalog, user, id, 'transfer');
       const target = catalog.users.byId(toUserId);
       if (!target || target.status !== 'active') throw notFound('account');
+      if (target.id === agent.ownerId) throw new CubbyError('VALIDATION', 'That person already owns this agent.');
+      if (target.id === user.id && user.role !== 'admin') throw new CubbyError('FORBIDDEN', 'You cannot make yourself the owner. Ask the owner or an administrator.');
       catalog.sharedAgents.setOwner(id, target.id, now);
       this.audit(catalog, now, user, 'shared_agent_transferred', target.id, id);
     });
@@ -209,7 +251,8 @@ export class SharedAgentService {
 
   /**
    * Whom the caller may pick in a sharing dialog: active people and groups. Only for someone who
-   * can share at least one agent (or an administrator), so a plain user cannot list accounts.
+   * can share at least one agent (an owner, a share grant, an administrator). Anyone may publish
+   * an agent and so own one: the people listed are the ones the login screen already shows.
    */
   directory(session: Session): { people: { id: string; displayName: string }[]; groups: { id: string; name: string; memberCount: number }[] } {
     const { catalog, user } = this.member(session);
@@ -226,7 +269,7 @@ export class SharedAgentService {
     };
   }
 
-  /** The level the caller has on an agent, or null when they cannot see it (no error: for the chat list). */
+  /** The level the caller has on an agent, or null when they cannot see it (no error). */
   levelOf(session: Session, id: string): AccessLevel | null {
     const { catalog, user } = this.member(session);
     const agent = catalog.sharedAgents.byId(id);
@@ -245,6 +288,7 @@ export class SharedAgentService {
     if (levelRank(level) > levelRank(top)) throw new CubbyError('FORBIDDEN', `You can give or take away access up to "${top}" only.`);
   }
 
+  /** Any account that exists: an invited one can be given access before it signs in, a disabled one keeps its grants. */
   private requireSubject(catalog: Catalog, subject: Subject): void {
     if (subject.type === 'user') {
       if (!catalog.users.byId(subject.id)) throw notFound('account');

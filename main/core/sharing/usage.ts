@@ -120,22 +120,7 @@ export function accountActivity(service: SharedAgentService, session: Session, p
   const { catalog, user } = service.member(session);
   const groups = catalog.groups.groupIdsOf(user.id);
   const limit = Math.min(Math.max(page.limit ?? 100, 1), 500);
-  const rows = catalog.db
-    .prepare(
-      `SELECT id, at, actor_id AS actorId, action, target_id AS targetId, detail FROM audit_events
-       WHERE id < :before AND (
-         (target_id = :me AND action IN (${ACCOUNT_ACTIVITY.map((a) => `'${a}'`).join(', ')}))
-         OR (target_id IN (SELECT value FROM json_each(:groups)) AND action IN (${GRANT_ACTIONS.map((a) => `'${a}'`).join(', ')})))
-       ORDER BY id DESC LIMIT :limit`,
-    )
-    .all({ me: user.id, groups: JSON.stringify(groups), before: page.beforeId ?? Number.MAX_SAFE_INTEGER, limit }) as {
-    id: number;
-    at: number;
-    actorId: string | null;
-    action: AuditAction;
-    targetId: string;
-    detail: string | null;
-  }[];
+  const rows = catalog.audit.aboutPerson({ userId: user.id, groupIds: groups, accountActions: ACCOUNT_ACTIVITY, groupActions: GRANT_ACTIONS, limit, beforeId: page.beforeId });
   return rows.map((r) => {
     const actor = r.actorId ? catalog.users.byId(r.actorId) : undefined;
     const by = r.actorId === user.id ? 'you' : actor?.role === 'admin' ? 'administrator' : 'someone';

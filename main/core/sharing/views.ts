@@ -12,6 +12,9 @@ export interface SharedAgentSummary {
   isOwner: boolean;
   /** Without a shared credential each person runs it on a connection of their own of this kind. */
   needsOwnConnection: ProviderKindName | null;
+  /** The most of a person's memory the agent may use; `myMemoryAccess` is what this person allowed. */
+  memoryAccess: SharedAgentRecord['memoryAccess'];
+  myMemoryAccess: SharedAgentRecord['memoryAccess'];
   updatedAt: number;
 }
 
@@ -27,7 +30,7 @@ export interface SharedAgentDefinition extends SharedAgentSummary {
   credential: { set: boolean; last4: string | null };
 }
 
-export function summaryOf(a: SharedAgentRecord, level: AccessLevel, userId: string): SharedAgentSummary {
+export function summaryOf(a: SharedAgentRecord, level: AccessLevel, userId: string, mine: SharedAgentRecord['memoryAccess'] = 'off'): SharedAgentSummary {
   return {
     id: a.id,
     name: a.name,
@@ -36,21 +39,22 @@ export function summaryOf(a: SharedAgentRecord, level: AccessLevel, userId: stri
     level,
     isOwner: a.ownerId === userId,
     needsOwnConnection: a.credentialSealed ? null : a.providerKind,
+    memoryAccess: a.memoryAccess,
+    myMemoryAccess: mine,
     updatedAt: a.updatedAt,
   };
 }
 
-export function definitionOf(a: SharedAgentRecord, level: AccessLevel, userId: string): SharedAgentDefinition {
+export function definitionOf(a: SharedAgentRecord, level: AccessLevel, userId: string, mine: SharedAgentRecord['memoryAccess'] = 'off'): SharedAgentDefinition {
   if (!atLeast(level, 'edit')) throw new Error('definitionOf below edit'); // callers check first; never reached
   return {
-    ...summaryOf(a, level, userId),
+    ...summaryOf(a, level, userId, mine),
     instructions: a.instructions,
     providerKind: a.providerKind,
     baseUrl: a.baseUrl,
     model: a.model,
     temperature: a.temperature,
     maxOutputTokens: a.maxOutputTokens,
-    memoryAccess: a.memoryAccess,
     credential: { set: a.credentialSealed !== null, last4: a.credentialLast4 },
   };
 }

@@ -1,7 +1,8 @@
 import type { AttachmentUpload, chatChannels, RunIds } from '../../../preload/contract';
 import type { Session } from '../../core/accounts/session';
 import { definitionOf, type AgentDefinition } from '../../core/agents/definition';
-import { cancelRun, runAgent, type RunRequest } from '../../core/agents/runner';
+import { cancelRun, runAgent, type RunRequest, type RunResult } from '../../core/agents/runner';
+import { estimateTokens } from '../../core/vault/memory';
 import { CubbyError } from '../../core/errors';
 import type { AttachmentInput } from '../../core/vault/attachments';
 import { getConversation } from '../../core/vault/conversations';
@@ -60,7 +61,10 @@ async function startRun(
   const started: { ids?: RunIds } = {};
   // A shared agent's answer stops (ACCESS_REVOKED) when its person's access goes while it is written.
   const revoked = new AbortController();
-  const unwatch = def.sharedAgentId ? ctx.accounts.sharing.runs.watch(session, def.sharedAgentId, (reason) => revoked.abort(reason)) : () => undefined;
+  const unwatch =
+    def.sharedAgentId && shared
+      ? ctx.accounts.sharing.runs.watch(session, def.sharedAgentId, shared.credentialAtStart, (reason) => revoked.abort(reason))
+      : () => undefined;
   const run = runAgent(
     session,
     def,
@@ -86,7 +90,7 @@ async function startRun(
   }
   ended
     .then((r) => {
-      shared?.settle((r.inputTokens ?? 0) + (r.outputTokens ?? 0));
+      if (shared) countTokens(shared, def, req.text, r);
       if (r.status === 'interrupted' || !session.isOpen) return;
       ctx.emit(session, 'chat.finished', {
         conversationId: r.conversationId,
@@ -108,6 +112,21 @@ async function startRun(
     })
     .catch(() => undefined); // the session closed while finishing: the vault marks it interrupted on next sign-in
   return started.ids;
+}
+
+/**
+ * Count an answer's tokens against the person's quota on a shared key. A stopped or failed
+ * answer has no usage from the provider: it is estimated from what was sent and written, so
+ * stopping answers just before their end does not make them free.
+ */
+function countTokens(shared: PreparedSharedRun, def: AgentDefinition, question: string, r: RunResult): void {
+  const input = r.inputTokens ?? estimateTokens(def.instructions + question);
+  const output = r.outputTokens ?? estimateTokens(r.text);
+  try {
+    shared.settle(input + output);
+  } catch {
+    // The catalog is busy or the agent just went: the answer itself is unaffected.
+  }
 }
 
 export const chatHandlers: AreaHandlers<keyof typeof chatChannels> = {

@@ -22,11 +22,13 @@ export const sharingHandlers: AreaHandlers<keyof typeof sharingChannels> = {
   'shared.list': (_input, ctx) => sharing(ctx).list(own(ctx)),
   'shared.get': ({ id }, ctx) => sharing(ctx).get(own(ctx), id),
   'shared.definition': ({ id }, ctx) => sharing(ctx).definition(own(ctx), id),
+  'shared.setMyMemory': ({ id, access }, ctx) => sharing(ctx).setMyMemory(own(ctx), id, access),
   'shared.create': ({ credential, ...fields }, ctx) => {
     requireSharedProviderAllowed(ctx, fields.providerKind, fields.baseUrl);
     return sharing(ctx).create(own(ctx), fields, credential ?? null);
   },
-  'shared.publish': ({ agentId, shareKey }, ctx) => publishAgent(sharing(ctx), own(ctx), agentId, { shareKey }),
+  'shared.publish': ({ agentId, shareKey }, ctx) =>
+    publishAgent(sharing(ctx), own(ctx), agentId, { shareKey, checkProvider: (kind, baseUrl) => requireSharedProviderAllowed(ctx, kind, baseUrl) }),
   'shared.updateFromMine': ({ agentId }, ctx) => updatePublished(sharing(ctx), own(ctx), agentId),
   'shared.update': ({ id, ...fields }, ctx) => {
     requireSharedProviderAllowed(ctx, fields.providerKind, fields.baseUrl);

@@ -10,6 +10,7 @@ import { atLeast } from '../../../../main/core/sharing/levels';
 import { LEVEL_LABELS } from './levelLabels';
 import { SharedAgentEditor } from './SharedAgentEditor';
 import { ShareDialog } from './ShareDialog';
+import { MemoryChoice } from './MemoryChoice';
 import { UsageDialog } from './UsageDialog';
 
 const KIND_NAMES = { openai: 'OpenAI', anthropic: 'Anthropic', 'openai-compatible': 'OpenAI-compatible' } as const;
@@ -86,6 +87,7 @@ export default function SharedAgentsSection() {
                     </span>
                   </span>
                   <span className="badge badge-info">{LEVEL_LABELS[a.level]}</span>
+                  {atLeast(a.level, 'use') ? <MemoryChoice agent={a} /> : null}
                   <span className="cell-actions">
                     {atLeast(a.level, 'use') ? (
                       <button
