@@ -64,6 +64,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     idleLockSeconds,
     providerRuntime: opts.providerRuntime,
   });
+  router.workflows.scheduler.start();
   const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;
   return {
     accounts,
@@ -73,6 +74,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     control,
     close() {
       control?.close();
+      router.workflows.scheduler.stop();
       router.lockAll('closed');
       accounts.close();
     },

@@ -77,10 +77,13 @@ export class Scheduler {
   private readonly now: () => number;
   private readonly perUser: number;
   private timer: NodeJS.Timeout | null = null;
+  /** Told of every run change with the owner's window sessions (the router sends runs.changed to them). */
+  onRunChanged: SchedulerOptions['onRunChanged'];
 
   constructor(private readonly opts: SchedulerOptions) {
     this.now = opts.now ?? Date.now;
     this.perUser = opts.perUserConcurrency ?? 1;
+    this.onRunChanged = opts.onRunChanged;
   }
 
   // ---- sessions ----------------------------------------------------------------------------
@@ -322,7 +325,7 @@ export class Scheduler {
 
   private changed(slot: UserSlot, change: RunChange): void {
     try {
-      this.opts.onRunChanged?.(slot.openWindows(), change);
+      this.onRunChanged?.(slot.openWindows(), change);
     } catch {
       // a window that went away must not end the run
     }
