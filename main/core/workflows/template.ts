@@ -26,7 +26,14 @@ export function checkTemplate(text: string, inputNames: readonly string[], stepI
     if (known[2] !== undefined && !inputNames.includes(known[2])) throw new CubbyError('VALIDATION', `Step ${stepIndex + 1}: there is no input named "${known[2]}".`);
     if (known[3] !== undefined) {
       const n = Number(known[3]);
-      if (n < 1 || n > stepIndex) throw new CubbyError('VALIDATION', `Step ${stepIndex + 1} can use only the output of an earlier step (1 to ${stepIndex}).`);
+      if (n < 1 || n > stepIndex) {
+        throw new CubbyError(
+          'VALIDATION',
+          stepIndex === 0
+            ? "Step 1 is the first step: there is no earlier step's output for it to use."
+            : `Step ${stepIndex + 1} can use only the output of an earlier step (1 to ${stepIndex}).`,
+        );
+      }
     }
   }
 }
