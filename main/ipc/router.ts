@@ -355,7 +355,12 @@ export class Router {
     state.session = session;
     state.lastActive = Date.now();
     state.lockedUser = null;
-    this.workflows.scheduler.attachWindow(session);
+    try {
+      this.workflows.scheduler.attachWindow(session);
+    } catch (e) {
+      // Recording missed runs must not keep the person out of their vault.
+      this.log.error(`workflows not attached: ${e instanceof Error ? e.name : typeof e}`);
+    }
     // However the session ends (lock here, auto-lock, an admin disabling the account), this
     // connection stops answering for it and hears about it once.
     state.unsubscribe = session.onClose(() => {

@@ -36,7 +36,7 @@ afterAll(async () => {
   removeDir(dir);
 });
 
-function runAndKill(killAfterFirstStepMs: number): Promise<{ runId: string; stepsSeen: number }> {
+function runAndKill(killAfterStartMs: number): Promise<{ runId: string; stepsSeen: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, TEST_KEYCHAIN_SERVICE, ADMIN.username, ADMIN.password, workflowId], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -50,11 +50,12 @@ function runAndKill(killAfterFirstStepMs: number): Promise<{ runId: string; step
       buffered = lines.pop()!;
       for (const line of lines) {
         const [word, n] = line.split(' ');
-        if (word === 'start') trial.runId = n!;
-        if (word === 'step') {
-          if (trial.stepsSeen === 0) setTimeout(() => child.kill('SIGKILL'), killAfterFirstStepMs);
-          trial.stepsSeen++;
+        // The run starts inside runNow, before its id is printed: the kill is timed from the id.
+        if (word === 'start') {
+          trial.runId = n!;
+          setTimeout(() => child.kill('SIGKILL'), killAfterStartMs);
         }
+        if (word === 'step') trial.stepsSeen++;
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));

@@ -131,3 +131,47 @@ test('a lock without background ends the run: nothing more is written, and it is
     if (d !== dir) removeDir(d);
   }
 });
+
+test('with only a background session open, a workflow that does not run while locked is missed and caught up at the window; tool calls then need stored approval', async () => {
+  const clock = manualClock(local(2026, 11, 23, 7, 0));
+  const d = tempDataDir('cubby-wf-bgmiss-');
+  const w = await twoUsers(d);
+  try {
+    let release!: () => void;
+    const tools = recordingTools((c) => (c.toolName === 'wait' ? new Promise((r) => (release = () => r({ content: 'ok', isError: false }))) : { content: 'ok', isError: false }));
+    const { scheduler } = makeScheduler({ tools, now: clock.now });
+    scheduler.attachWindow(w.bob);
+    const schedule = { cron: '0 8 * * *' };
+    const stays = createWorkflow(w.bob, { name: 'Stays', steps: [{ kind: 'tool', serverId: 's', toolName: 'quick', args: {} }], schedule, catchUp: true }, clock.now());
+    const goesOn = createWorkflow(
+      w.bob,
+      { name: 'Goes on', steps: [{ kind: 'tool', serverId: 's', toolName: 'wait', args: {} }, { kind: 'tool', serverId: 's', toolName: 'quick', args: {} }], allowBackground: true, schedule: { cron: '0 3 * * *' } },
+      clock.now(),
+    );
+    scheduler.reload(w.bob);
+    const runId = scheduler.runNow(w.bob, goesOn.id, {});
+    await expect.poll(() => tools.calls.length).toBe(1);
+    expect(tools.calls[0]!.opts.approval).toBe('ask');
+
+    const background = w.accounts.openBackgroundSession(w.bob);
+    expect(scheduler.hasOtherWindow(w.bob)).toBe(false);
+    scheduler.attachBackground(background);
+    w.accounts.lock(w.bob);
+    release();
+    expect(await scheduler.whenDone(w.bob.user.id, runId)).toBe('succeeded');
+    expect(tools.calls[1]!.opts.approval).toBe('require-stored'); // asked after the lock
+
+    clock.set(local(2026, 11, 23, 8, 0) + 1);
+    scheduler.tick();
+    expect(listRuns(background, { workflowId: stays.id }).map((r) => [r.status, r.trigger])).toEqual([['missed', 'schedule']]);
+
+    const bob = await w.accounts.login(BOB.username, BOB.password);
+    scheduler.attachWindow(bob);
+    const catchUp = listRuns(bob, { workflowId: stays.id }).find((r) => r.trigger === 'catch-up')!;
+    expect(await scheduler.whenDone(bob.user.id, catchUp.id)).toBe('succeeded');
+    expect(background.isOpen).toBe(false); // back at the window with nothing running: it ended
+  } finally {
+    w.accounts.close();
+    removeDir(d);
+  }
+});

@@ -29,6 +29,7 @@ export class BackgroundSessions {
   windowLocking(session: Session): boolean {
     if (!session.isOpen || !this.allowed()) return false;
     if (this.scheduler.hasBackground(session.user.id)) return true;
+    if (this.scheduler.hasOtherWindow(session)) return false; // runs go on through that window
     let wanted = false;
     try {
       wanted = hasBackgroundWorkflow(session) && this.accounts.roleOf(session) !== null;

@@ -58,6 +58,8 @@ class UserSlot {
   readonly queue: QueuedRun[] = [];
   readonly live = new Map<string, LiveRun>();
   timed: Timed[] = [];
+  /** Workflows asking for catch-up whose time passed while only the background session was open. */
+  readonly pendingCatchUp = new Set<string>();
 
   constructor(readonly userId: string) {}
 
@@ -92,10 +94,29 @@ export class Scheduler {
   attachWindow(session: Session): void {
     const slot = this.slotFor(session);
     const wasClosed = slot.current() === null;
+    const wasAway = slot.openWindows().length === 0;
     slot.windows.add(session);
     session.onClose(() => this.detach(slot, session));
     if (wasClosed) this.opened(slot, session);
+    else if (wasAway) this.catchUpAfterBackground(slot, session);
     this.retireBackground(slot);
+  }
+
+  /** Whether another window of this person is signed in (then a lock of one window needs no background session). */
+  hasOtherWindow(session: Session): boolean {
+    return (this.slots.get(session.user.id)?.openWindows() ?? []).some((s) => s !== session);
+  }
+
+  private catchUpAfterBackground(slot: UserSlot, session: Session): void {
+    for (const workflowId of [...slot.pendingCatchUp]) {
+      slot.pendingCatchUp.delete(workflowId);
+      try {
+        const workflow = getWorkflow(session, workflowId);
+        this.enqueue(slot, session, workflow, resolveSafe(workflow), 'catch-up', 'require-stored', null);
+      } catch {
+        // deleted meanwhile
+      }
+    }
   }
 
   /** A background session (the window locked, a workflow allows it): runs only, never a window. */
@@ -210,7 +231,12 @@ export class Scheduler {
         try {
           const workflow = getWorkflow(session, t.workflowId);
           setLastTick(session, t.workflowId, due);
-          if (!slot.openWindows().length && !workflow.allowBackground) continue;
+          if (!slot.openWindows().length && !workflow.allowBackground) {
+            // The window is locked and this workflow does not run then: missed, as with the vault closed.
+            createRun(session, { workflowId: workflow.id, workflowName: workflow.name, status: 'missed', trigger: 'schedule', inputs: {}, dueAt: due }, now);
+            if (workflow.catchUp) slot.pendingCatchUp.add(workflow.id);
+            continue;
+          }
           this.enqueue(slot, session, workflow, resolveSafe(workflow), 'schedule', 'require-stored', due);
         } catch {
           t.nextDue = null; // deleted meanwhile; reload() will pick up what is left
@@ -307,7 +333,10 @@ export class Scheduler {
         return s;
       },
       signal: controller.signal,
-      approval: q.approval,
+      // Asked at each tool call: once the window is locked, nobody is there to approve.
+      get approval() {
+        return slot.openWindows().length ? q.approval : ('require-stored' as const);
+      },
       now: this.now,
       changed: (status: RunStatus) => this.changed(slot, { runId: q.runId, workflowId: q.workflow.id, status }),
     };
