@@ -5,6 +5,8 @@ import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert, LocalError } from '../../components/ErrorAlert';
 import { Field } from '../../components/Field';
 import { loadAgents, useLibraryStore } from '../../stores/libraryStore';
+import { loadPolicy, usePolicyStore } from '../../stores/policyStore';
+import { SetByOrganization } from '../../components/SetByOrganization';
 import { PRESETS, type PresetId } from './presets';
 
 type InputDraft = { name: string; label: string; required: boolean; default: string };
@@ -82,12 +84,14 @@ export function WorkflowEditor({ workflow, onDone }: { workflow: Workflow | null
   const id = useId();
   const agents = useLibraryStore((s) => s.agents);
   const [shared, setShared] = useState<SharedAgentSummary[]>([]);
+  const backgroundAllowed = usePolicyStore((s) => s.policy?.allowWorkflowsWhileLocked);
   const [draft, setDraft] = useState<Draft>(() => draftOf(workflow));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BridgeCallError | null>(null);
   const [local, setLocal] = useState<string | null>(null);
 
   useEffect(() => {
+    void loadPolicy();
     if (agents === null) void loadAgents().catch(() => undefined);
     api('shared.list', {})
       .then((list) => setShared(list.filter((a) => a.level !== 'view')))
@@ -257,7 +261,14 @@ export function WorkflowEditor({ workflow, onDone }: { workflow: Workflow | null
             <input type="checkbox" checked={draft.catchUp} onChange={(e) => set('catchUp', e.target.checked)} /> Run once at my next unlock if a scheduled run was missed
           </label>
           <label className="check">
-            <input type="checkbox" checked={draft.allowBackground} onChange={(e) => set('allowBackground', e.target.checked)} /> Keep running while my window is locked
+            <input
+              type="checkbox"
+              checked={draft.allowBackground}
+              disabled={backgroundAllowed?.value === false && !draft.allowBackground}
+              onChange={(e) => set('allowBackground', e.target.checked)}
+            />{' '}
+            Keep running while my window is locked (until you sign out, quit or the computer sleeps)
+            {backgroundAllowed?.value === false ? <SetByOrganization /> : null}
           </label>
           <Field label="Time limit per run (minutes)" type="number" min="1" max="1440" step="1" value={draft.timeLimitMinutes} onChange={(e) => set('timeLimitMinutes', e.target.value)} />
         </fieldset>
