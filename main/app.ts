@@ -9,6 +9,7 @@ import type { MachinePolicySource } from './core/policy/source';
 import { idleTimeoutFrom } from './ipc/autoLock';
 import { handlers } from './ipc/handlers';
 import { Router, type ProviderRuntime, type RouterLog } from './ipc/router';
+import type { ToolCallerFactory } from './core/workflows/toolCaller';
 
 export interface CubbyOptions {
   dataDir: string;
@@ -34,6 +35,8 @@ export interface CubbyOptions {
   control?: boolean;
   /** Tests and the bench: provider requests with retries off, another fetch, other local-server ports. */
   providerRuntime?: ProviderRuntime;
+  /** How workflow tool steps reach MCP tool servers (main/core/tools' toolCaller); tests pass a recording one. */
+  toolCaller?: ToolCallerFactory;
 }
 
 export interface Cubby {
@@ -63,7 +66,9 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     policy,
     idleLockSeconds,
     providerRuntime: opts.providerRuntime,
+    toolCaller: opts.toolCaller,
   });
+  router.workflows.scheduler.start();
   const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;
   return {
     accounts,
@@ -73,6 +78,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     control,
     close() {
       control?.close();
+      router.workflows.scheduler.stop();
       router.lockAll('closed');
       accounts.close();
     },

@@ -44,6 +44,10 @@ export const ERROR_CODES = [
   'QUOTA_EXCEEDED',
   /** Access to a shared agent was taken away while its answer was being written. */
   'ACCESS_REVOKED',
+  /** Workflows (issue 11): a run went past its time limit and was stopped. */
+  'RUN_TIME_LIMIT',
+  /** A tool step's tool answered with an error. */
+  'TOOL_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,7 +13,7 @@ const SCREEN_LOCK_POLL_MS = 5_000;
 export function installAutoLock(router: Router, idleTimeoutSeconds: number): IdleLock {
   const lockForSystem = () => router.lockAll('system');
   powerMonitor.on('lock-screen', lockForSystem);
-  powerMonitor.on('suspend', lockForSystem);
+  powerMonitor.on('suspend', () => router.suspend()); // also ends background sessions
   // Linux emits no lock-screen event; its idle state says 'locked' where the desktop reports it.
   const screen = new ScreenLockWatch(() => powerMonitor.getSystemIdleState(1) === 'locked', lockForSystem);
   setInterval(() => screen.check(), SCREEN_LOCK_POLL_MS).unref();

@@ -24,6 +24,8 @@ import { requirePolicy } from '../core/policy/enforce';
 import { chosenIdleMinutes, personalIdleLimitMs } from '../core/policy/idle';
 import { DEFAULT_IDLE_LOCK_SECONDS } from './autoLock';
 import type { Handlers } from './handlers';
+import { createWorkflowRuntime, type WorkflowRuntime } from './handlers/workflows';
+import type { ToolCallerFactory } from '../core/workflows/toolCaller';
 
 /** One window (Electron) or one WebSocket (browser host). Main binds it to at most one session. */
 export interface Connection {
@@ -65,6 +67,8 @@ export interface HandlerContext {
   /** Send an event to the windows of one session only (the router validates it). */
   emit<E extends EventName>(session: Session, event: E, payload: EventPayload<E>): void;
   readonly providerRuntime: ProviderRuntime;
+  /** The scheduler and background sessions of workflows (issue 11). */
+  readonly workflows: WorkflowRuntime | null;
 }
 
 /** How provider requests leave main. Tests point them at a fake server with retries off. */
@@ -115,6 +119,7 @@ export class Router {
   private readonly policy: EffectivePolicy;
   private readonly idleLockSeconds: number;
   private readonly providerRuntime: ProviderRuntime;
+  readonly workflows: WorkflowRuntime;
 
   constructor(
     private readonly accounts: Accounts,
@@ -126,6 +131,8 @@ export class Router {
       policy?: EffectivePolicy;
       idleLockSeconds?: number;
       providerRuntime?: ProviderRuntime;
+      /** How tool steps reach MCP tool servers (main/core/tools); without it a tool step fails with NOT_SUPPORTED. */
+      toolCaller?: ToolCallerFactory;
     } = {},
   ) {
     this.providerRuntime = opts.providerRuntime ?? {};
@@ -134,6 +141,9 @@ export class Router {
     this.openExternal = opts.openExternal ?? null;
     this.policy = opts.policy ?? defaultPolicy();
     this.idleLockSeconds = opts.idleLockSeconds ?? DEFAULT_IDLE_LOCK_SECONDS;
+    this.workflows = createWorkflowRuntime(accounts, { policy: this.policy, providerRuntime: this.providerRuntime, tools: opts.toolCaller ?? null });
+    // Run events go to the owner's window sessions only; a background session has no window.
+    this.workflows.scheduler.onRunChanged = (windows, change) => windows.forEach((w) => this.emit(w, 'runs.changed', change));
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
     accounts.onAccessChanged(() => this.sharedChanged());
   }
@@ -197,6 +207,12 @@ export class Router {
     } catch {
       return maxIdleMs; // an unreadable preference must not keep a window open longer
     }
+  }
+
+  /** The computer suspends: every window locks and every background session ends. */
+  suspend(): void {
+    this.lockAll('system');
+    this.workflows.background.suspend();
   }
 
   /** Lock every session (OS screen lock, suspend). */
@@ -324,6 +340,7 @@ export class Router {
       },
       emit: (target, event, payload) => this.emit(target, event, payload),
       providerRuntime: this.providerRuntime,
+      workflows: this.workflows,
     };
   }
 
@@ -342,6 +359,12 @@ export class Router {
     state.session = session;
     state.lastActive = Date.now();
     state.lockedUser = null;
+    try {
+      this.workflows.scheduler.attachWindow(session);
+    } catch (e) {
+      // Recording missed runs must not keep the person out of their vault.
+      this.log.error(`workflows not attached: ${e instanceof Error ? e.name : typeof e}`);
+    }
     // However the session ends (lock here, auto-lock, an admin disabling the account), this
     // connection stops answering for it and hears about it once.
     state.unsubscribe = session.onClose(() => {
@@ -359,8 +382,17 @@ export class Router {
     const session = state.session;
     if (!session) return;
     state.closing = reason;
+    // A lock (not sign-out, not a closed window): workflows allowed to may go on in a background session.
+    if (reason === 'user' || reason === 'idle' || reason === 'system') {
+      try {
+        this.workflows.background.windowLocking(session);
+      } catch (e) {
+        this.log.error(`background session not opened: ${e instanceof Error ? e.name : typeof e}`);
+      }
+    }
     this.accounts.lock(session);
     state.closing = null;
+    if (reason === 'signed-out') this.workflows.background.signedOut(session.user.id);
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../main/core/errorCodes';
 import { MESSAGE_STATUSES } from './conversations';
 import { SessionInfo } from './shared';
+import { RunChanged } from './workflows';
 
 export const LOCK_REASONS = ['user', 'idle', 'system', 'signed-out', 'account-changed', 'replaced', 'closed'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
@@ -38,4 +39,6 @@ export const events = {
     ttftMs: z.number().nullable(),
     totalMs: z.number(),
   }),
+  /** A run of this person changed (queued, a step ended, finished): their windows ask for what they show again. */
+  'runs.changed': RunChanged,
 } as const;

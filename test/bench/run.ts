@@ -8,6 +8,7 @@ import { benchAgents } from './agents';
 import { benchBundles } from './bundles';
 import { benchRouter } from './router';
 import { benchSharing } from './sharing';
+import { benchScheduler } from './scheduler';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
 import { fmt } from './report';
@@ -26,6 +27,7 @@ benchStorage();
 await benchRouter();
 await benchAgents();
 benchSharing();
+await benchScheduler();
 await benchBundles();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);

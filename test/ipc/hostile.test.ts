@@ -35,6 +35,9 @@ interface Target {
   sharedAgentId: string;
   /** A word only in her messages and memory. */
   word: string;
+  /** Her workflow and one finished run of it. */
+  workflowId: string;
+  runId: string;
 }
 
 /** Victim = Carol's ids; a nonexistent id otherwise. Every channel must appear here. */
@@ -134,6 +137,17 @@ function probe(channel: ChannelName, target: Target): unknown {
     'memory.embeddingStatus': {},
     'memory.setEmbeddings': { connectionId: target.connectionId, model: 'fake-embed' },
     'memory.clearEmbeddings': {},
+    'workflows.list': {},
+    'workflows.get': { id: target.workflowId },
+    // A workflow of his naming her agent must fail as for no agent (and create nothing).
+    'workflows.create': { name: 'Probe', steps: [{ kind: 'agent', agent: { agentId: target.agentId }, prompt: 'hi' }] },
+    'workflows.update': { id: target.workflowId, name: 'Taken over', steps: [{ kind: 'tool', serverId: 's', toolName: 't' }] },
+    'workflows.delete': { id: target.workflowId },
+    'workflows.runNow': { id: target.workflowId, inputs: {} },
+    'runs.list': { workflowId: target.workflowId },
+    'runs.get': { id: target.runId },
+    'runs.cancel': { id: target.runId },
+    'runs.delete': { id: target.runId },
   };
   return inputs[channel];
 }
@@ -149,6 +163,7 @@ const LOOKUPS: ChannelName[] = [
   'shared.delete', 'shared.transfer', 'shared.grants', 'shared.grant', 'shared.revoke', 'shared.quotas', 'shared.setQuota',
   'shared.accessLog',
   'memory.setEmbeddings',
+  'workflows.get', 'workflows.create', 'workflows.update', 'workflows.delete', 'workflows.runNow', 'runs.get', 'runs.cancel', 'runs.delete',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */
@@ -220,6 +235,14 @@ describe('hostile client over the browser host', () => {
     const messages = (await value('messages.list', { conversationId: run.conversationId })).messages;
     const memory = await value('memory.create', { text: `Carol likes ${WORD} music` });
     const shared = await value('shared.publish', { agentId: agent.id, shareKey: true });
+    const workflow = await value('workflows.create', {
+      name: 'Carol flow',
+      inputs: [{ name: 'topic' }],
+      steps: [{ kind: 'agent', agent: { agentId: agent.id }, prompt: `Tell me about {{inputs.topic}}` }],
+    });
+    fake.enqueue(reply(`A ${WORD} run answer.`));
+    const { runId } = await value('workflows.runNow', { id: workflow.id, inputs: { topic: WORD } });
+    for (let i = 0; i < 500 && (await value('runs.get', { id: runId })).status !== 'succeeded'; i++) await settle(10);
     carolTarget = {
       userId: carolId,
       username: CAROL.username,
@@ -234,6 +257,8 @@ describe('hostile client over the browser host', () => {
       memoryId: memory.id,
       sharedAgentId: shared.id,
       word: WORD,
+      workflowId: workflow.id,
+      runId,
     };
   });
 
@@ -262,6 +287,8 @@ describe('hostile client over the browser host', () => {
       memoryId: NOBODY_ID,
       sharedAgentId: NOBODY_ID,
       word: 'quixotical',
+      workflowId: NOBODY_ID,
+      runId: NOBODY_ID,
     };
     const order = [...CHANNEL_NAMES.filter((c) => !ENDS_SESSION.includes(c)), ...ENDS_SESSION];
     expect(new Set(order)).toEqual(new Set(CHANNEL_NAMES));
@@ -298,7 +325,9 @@ describe('hostile client over the browser host', () => {
     expect(fake.chatRequests().every((r) => r.apiKey === 'sk-carol-only-0123456789')).toBe(true);
     expect(await carolSays('shared.definition', { id: carol.sharedAgentId })).toMatchObject({ name: 'Carol bot', isOwner: true, credential: { set: true, last4: '6789' } });
     expect(await carolSays('shared.grants', { id: carol.sharedAgentId })).toEqual([]);
-    for (const list of ['agents.list', 'providers.list', 'secrets.list', 'conversations.list', 'memory.list', 'shared.list']) {
+    expect(await carolSays('workflows.get', { id: carol.workflowId })).toMatchObject({ name: 'Carol flow' });
+    expect(await carolSays('runs.get', { id: carol.runId })).toMatchObject({ status: 'succeeded', inputs: { topic: WORD } });
+    for (const list of ['agents.list', 'providers.list', 'secrets.list', 'conversations.list', 'memory.list', 'shared.list', 'workflows.list', 'runs.list']) {
       expect(JSON.stringify(await bobWs.call(list, {})), list).not.toMatch(/carol|xylophonic/i);
     }
   });

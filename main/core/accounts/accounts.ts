@@ -176,6 +176,20 @@ export class Accounts {
     this.core.audit(session.user.id, 'logout', session.user.id);
   }
 
+  /**
+   * For workflows allowed to run while locked (scheduler/background.ts): a second session of the
+   * same person from a copy of this session's DEK, owned (and zeroed on close) by the new
+   * session. It is one of the open sessions, so sign-out paths, closeSessionsOf and close() end it.
+   */
+  openBackgroundSession(session: Session): Session {
+    const user = this.core.sessionUser(session);
+    return this.core.startSession(user, session.withDek((dek) => {
+      const copy = Buffer.alloc(dek.length); // not from Buffer's shared pool
+      dek.copy(copy);
+      return copy;
+    }));
+  }
+
   openSessions(): Session[] {
     return [...this.core.sessions.values()];
   }

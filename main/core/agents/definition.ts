@@ -2,7 +2,7 @@ import type { Session } from '../accounts/session';
 import { CubbyError } from '../errors';
 import { getAgent, type MemoryAccess } from '../vault/agents';
 import { connectionMissing } from '../vault/providerConnections';
-import type { ResolvedProvider } from './providers';
+import { resolveConnection, type ResolvedProvider } from './providers';
 
 /**
  * What the runner needs to run an agent, wherever its definition lives: a person's own agent
@@ -38,4 +38,9 @@ export function definitionOf(session: Session, agentId: string): AgentDefinition
     memoryAccess: a.memoryAccess,
     agentId: a.id,
   };
+}
+
+/** Where a definition's calls go: its connection read from the caller's vault now, or its resolved provider. */
+export function resolveProvider(session: Session, def: AgentDefinition): ResolvedProvider {
+  return 'connectionId' in def.provider ? resolveConnection(session, def.provider.connectionId) : def.provider;
 }

@@ -9,10 +9,10 @@ import { appendMessage, finishMessage, markLive, savePartial, type MessageStatus
 import { vaultOf } from '../accounts/session';
 import { DeltaCoalescer, type Delta } from './coalesce';
 import { backfillMemoryVectors, type EmbeddingRuntime } from './memoryEmbeddings';
-import type { AgentDefinition } from './definition';
+import { resolveProvider, type AgentDefinition } from './definition';
 import { factsFor, historyMessages, MEMORY_TOKEN_BUDGET, systemPrompt } from './prompt';
 import { mapProviderError } from './providerErrors';
-import { languageModel, resolveConnection, type ProviderRuntime, type ResolvedProvider } from './providers';
+import { languageModel, type ProviderRuntime } from './providers';
 
 /**
  * Runs one turn of an agent for the person of `session`: saves their message, streams the
@@ -84,10 +84,6 @@ export function runningMessageIds(session: Session): number[] {
   return [...(activeRuns.get(session)?.keys() ?? [])];
 }
 
-function resolve(session: Session, def: AgentDefinition): ResolvedProvider {
-  return 'connectionId' in def.provider ? resolveConnection(session, def.provider.connectionId) : def.provider;
-}
-
 /** For retry and edit-last: the person's last message, with everything after it removed. */
 function reopenLastTurn(session: Session, conversationId: string, newText: string | null): number {
   const db = vaultOf(session);
@@ -148,7 +144,7 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
   if (req.text.length > MESSAGE_MAX_CHARS) throw new CubbyError('VALIDATION', 'This message is too long. Attach long text as a file instead.');
   if (req.mode === 'retry' && req.attachments?.length) throw new CubbyError('VALIDATION', 'A retry answers the same message again, with its own attachments.');
   if (req.attachments) validateAttachments(req.attachments); // refuse before anything is written
-  const provider = resolve(session, def); // SECRET_MISSING etc. before anything is written
+  const provider = resolveProvider(session, def); // SECRET_MISSING etc. before anything is written
   const model = languageModel(provider, def.model, runtime);
   const ids = beginTurn(session, def, req);
   const { assistantMessageId } = ids;

@@ -9,7 +9,7 @@ import { getConnection, type ProviderConnection, type ProviderKind } from '../..
 import type { HandlerContext } from './context';
 
 /** POLICY_FORBIDS unless this machine lets people use their own provider of this kind at this address. */
-export function requireOwnProviderAllowed(ctx: HandlerContext, kind: ProviderKind, baseUrl: string | null | undefined): void {
+export function requireOwnProviderAllowed(ctx: Pick<HandlerContext, 'policy'>, kind: ProviderKind, baseUrl: string | null | undefined): void {
   requirePolicy(ctx.policy.values, 'allowOwnProviders');
   const trimmed = baseUrl?.trim() || null;
   // Without an address, OpenAI and Anthropic mean their public endpoint: that is what the allowlist must hold.
@@ -19,7 +19,7 @@ export function requireOwnProviderAllowed(ctx: HandlerContext, kind: ProviderKin
 }
 
 /** One of the caller's connections (NOT_FOUND when not theirs), if the policy still allows it. */
-export function usableConnection(ctx: HandlerContext, session: Session, connectionId: string): ProviderConnection {
+export function usableConnection(ctx: Pick<HandlerContext, 'policy'>, session: Session, connectionId: string): ProviderConnection {
   const connection = getConnection(session, connectionId);
   requireOwnProviderAllowed(ctx, connection.kind, connection.baseUrl);
   return connection;

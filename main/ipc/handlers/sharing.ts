@@ -13,7 +13,7 @@ const sharing = (ctx: HandlerContext) => ctx.accounts.sharing.service;
  * allowlist), whoever defines it. Unlike a person's own connection, allowOwnProviders does not
  * apply: shared agents are how an organization that forbids own providers offers models.
  */
-export function requireSharedProviderAllowed(ctx: HandlerContext, kind: ProviderKind, baseUrl: string | null | undefined): void {
+export function requireSharedProviderAllowed(ctx: Pick<HandlerContext, 'policy'>, kind: ProviderKind, baseUrl: string | null | undefined): void {
   const address = baseUrl?.trim() || (kind === 'openai-compatible' ? '' : baseUrlOf({ kind }));
   requireProviderAllowed(ctx.policy.values, kind === 'anthropic' ? 'anthropic' : 'openai-compatible', address);
 }

@@ -36,6 +36,9 @@ export type {
   Directory,
   Subject,
   GroupSummary,
+  Workflow,
+  RunSummary,
+  RunDetail,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';

@@ -15,6 +15,7 @@ const ProvidersSection = lazy(() => import('./agents/ProvidersSection'));
 const MemorySection = lazy(() => import('./agents/MemorySection'));
 const SharedAgentsSection = lazy(() => import('./sharing/SharedAgentsSection'));
 const GroupsSection = lazy(() => import('./admin/GroupsSection'));
+const WorkflowsSection = lazy(() => import('./workflows/WorkflowsSection'));
 
 /**
  * The signed-in shell: header, navigation and the current section. On arrival (sign-in, unlock)
@@ -59,6 +60,7 @@ export function WorkspaceScreen() {
             {shown === 'audit' ? <AuditSection /> : null}
             {shown === 'shared' ? <SharedAgentsSection /> : null}
             {shown === 'groups' ? <GroupsSection /> : null}
+            {shown === 'workflows' ? <WorkflowsSection /> : null}
           </Suspense>
         </main>
       </div>

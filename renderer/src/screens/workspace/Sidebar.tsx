@@ -12,6 +12,7 @@ const ITEMS: { id: WorkspaceSection; label: string; admin?: boolean }[] = [
   { id: 'providers', label: 'Providers and keys' },
   { id: 'memory', label: 'Memory' },
   { id: 'shared', label: 'Shared agents' },
+  { id: 'workflows', label: 'Workflows' },
   { id: 'settings', label: 'Settings' },
   { id: 'users', label: 'Users', admin: true },
   { id: 'groups', label: 'Groups', admin: true },
