@@ -3,6 +3,7 @@
  * answered without a conversation. It reuses the chat runner's pieces: provider resolution, the
  * system prompt with memory facts (read only: a workflow never writes memory), and error mapping.
  */
+import { estimateTokens } from '../vault/memory';
 import { streamText, type LanguageModelUsage } from 'ai';
 import type { Session } from '../accounts/session';
 import { definitionOf, resolveProvider, type AgentDefinition } from '../agents/definition';
@@ -19,7 +20,7 @@ export interface AgentResolver {
   /** Access (use or above), quota and access log, as for a chat (prepareSharedRun). */
   shared(session: Session, sharedAgentId: string): Promise<PreparedSharedRun>;
   /** Stop the step (ACCESS_REVOKED) if access goes while it runs; returns the unwatch. */
-  watchShared?(session: Session, sharedAgentId: string, stop: (reason: CubbyError) => void): () => void;
+  watchShared?(session: Session, sharedAgentId: string, credential: Buffer | null, stop: (reason: CubbyError) => void): () => void;
 }
 
 /** Own agents only, no policy: what core tests use. */
@@ -50,14 +51,21 @@ export async function runAgentStep(
     shared = await agents.shared(session, agent.sharedAgentId);
     def = shared.definition;
   } else def = agents.own(session, agent.agentId);
-  if (!def.model?.trim()) throw new CubbyError('AGENT_INCOMPLETE', 'This agent has no model yet. Choose one in the agent editor.');
-  const model = languageModel(resolveProvider(session, def), def.model, runtime);
+  let model: ReturnType<typeof languageModel>;
+  try {
+    if (!def.model?.trim()) throw new CubbyError('AGENT_INCOMPLETE', 'This agent has no model yet. Choose one in the agent editor.');
+    model = languageModel(resolveProvider(session, def), def.model, runtime);
+  } catch (e) {
+    shared?.release(); // refused before anything was sent: the message does not count
+    throw e;
+  }
 
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) onAbort();
-  const unwatch = shared && agents.watchShared ? agents.watchShared(session, def.sharedAgentId!, (reason) => controller.abort(reason)) : () => undefined;
+  const unwatch =
+    shared && agents.watchShared ? agents.watchShared(session, def.sharedAgentId!, shared.credentialAtStart, (reason) => controller.abort(reason)) : () => undefined;
   let text = '';
   let usage: LanguageModelUsage | undefined;
   let failure: unknown;
@@ -86,7 +94,8 @@ export async function runAgentStep(
   }
   const inputTokens = count(usage?.inputTokens);
   const outputTokens = count(usage?.outputTokens);
-  shared?.settle((inputTokens ?? 0) + (outputTokens ?? 0));
+  // A stopped or failed step has no usage from the provider: estimated, so stopping is not free.
+  shared?.settle((inputTokens ?? estimateTokens(def.instructions + prompt)) + (outputTokens ?? estimateTokens(text)));
   if (controller.signal.aborted) throw controller.signal.reason instanceof CubbyError ? controller.signal.reason : new CubbyError('VALIDATION', 'The run was stopped.');
   if (failure !== undefined) throw mapProviderError(failure);
   return { output: text, inputTokens, outputTokens };

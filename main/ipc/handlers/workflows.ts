@@ -45,7 +45,7 @@ export function workflowAgents(accounts: Accounts, policy: EffectivePolicy): Age
         if (p.connectionId) usableConnection(ctx, session, p.connectionId);
         else requireSharedProviderAllowed(ctx, p.kind, p.baseUrl);
       }),
-    watchShared: (session, id, stop) => accounts.sharing.runs.watch(session, id, stop),
+    watchShared: (session, id, credential, stop) => accounts.sharing.runs.watch(session, id, credential, stop),
   };
 }
 
