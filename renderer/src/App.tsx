@@ -1,9 +1,23 @@
+import { lazy, Suspense } from 'react';
 import { useAppStore } from './stores/appStore';
 import { LockScreen } from './screens/LockScreen';
 import { LoginScreen } from './screens/LoginScreen';
 import { SetupScreen } from './screens/SetupScreen';
-import { WorkspaceScreen } from './screens/WorkspaceScreen';
 import { AuthCard } from './components/AuthCard';
+
+// The workspace (sidebar, settings, administration and every section) loads after sign-in: the
+// login screen's bundle stays small.
+const WorkspaceScreen = lazy(() => import('./screens/WorkspaceScreen').then((m) => ({ default: m.WorkspaceScreen })));
+
+function Opening() {
+  return (
+    <main className="auth-page" aria-busy="true">
+      <p className="muted">
+        <span className="spinner" aria-hidden="true" /> Opening Cubby…
+      </p>
+    </main>
+  );
+}
 
 /** One screen at a time, chosen by main's app.status. */
 export function App() {
@@ -11,13 +25,7 @@ export function App() {
   const error = useAppStore((s) => s.error);
   switch (phase) {
     case 'loading':
-      return (
-        <main className="auth-page" aria-busy="true">
-          <p className="muted">
-            <span className="spinner" aria-hidden="true" /> Opening Cubby…
-          </p>
-        </main>
-      );
+      return <Opening />;
     case 'setup':
       return <SetupScreen />;
     case 'login':
@@ -25,7 +33,11 @@ export function App() {
     case 'locked':
       return <LockScreen />;
     case 'workspace':
-      return <WorkspaceScreen />;
+      return (
+        <Suspense fallback={<Opening />}>
+          <WorkspaceScreen />
+        </Suspense>
+      );
     case 'disconnected':
       return (
         <AuthCard title="Cubby is not connected">
