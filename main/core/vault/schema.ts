@@ -2,6 +2,7 @@ import type { Migration } from '../db/migrations';
 import { agentsSchema } from './agentsSchema';
 import { memoryVectorsSchema } from './memoryVectorsSchema';
 import { sharingSchema } from './sharingSchema';
+import { toolsSchema } from './toolsSchema';
 
 /** vaults/<userId>.db: one user's content. Later issues append migrations; never edit one that shipped. */
 export const VAULT_MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   agentsSchema,
   memoryVectorsSchema,
   sharingSchema,
+  toolsSchema,
 ];
