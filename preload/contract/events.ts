@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../main/core/errorCodes';
 import { MESSAGE_STATUSES } from './conversations';
 import { SessionInfo } from './shared';
+import { ToolApprovalNeeded } from './tools';
 
 export const LOCK_REASONS = ['user', 'idle', 'system', 'signed-out', 'account-changed', 'replaced', 'closed'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
@@ -38,4 +39,6 @@ export const events = {
     ttftMs: z.number().nullable(),
     totalMs: z.number(),
   }),
+  /** An agent waits for the person to approve a tool (answer with tools.approve; no answer in time is a deny). */
+  'tools.approvalNeeded': ToolApprovalNeeded,
 } as const;

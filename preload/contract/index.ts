@@ -37,6 +37,7 @@ import { events } from './events';
 import { settingsChannels } from './settings';
 import { groupsChannels } from './groups';
 import { sharingChannels } from './sharing';
+import { toolsChannels } from './tools';
 import type { BridgeError, Duplicates, MustBeNone } from './shared';
 
 export { AUDIT_ACTIONS, ERROR_CODES };
@@ -47,7 +48,8 @@ export { AuditEntry, UserSummary } from './admin';
 export { events, LOCK_REASONS, type LockReason } from './events';
 export { accountChannels, adminChannels, appChannels, authChannels, settingsChannels };
 export { agentsChannels, chatChannels, conversationsChannels, memoryChannels, providersChannels, secretsChannels };
-export { groupsChannels, sharingChannels };
+export { groupsChannels, sharingChannels, toolsChannels };
+export { ToolServerView, ToolView, ToolApprovalNeeded, TOOL_SERVER_STATES } from './tools';
 export { GroupSummary } from './groups';
 export { AccessLevel, SharedAgentSummary, SharedAgentDefinition, GrantView, QuotaView, AccessLogEntry, ActivityEntry, Directory, Subject } from './sharing';
 export { Agent, MEMORY_ACCESS } from './agents';
@@ -71,6 +73,7 @@ type Areas = [
   typeof memoryChannels,
   typeof groupsChannels,
   typeof sharingChannels,
+  typeof toolsChannels,
 ];
 
 /** Fails to compile, naming the channel, if two areas declare the same one. */
@@ -90,6 +93,7 @@ export const channels = {
   ...memoryChannels,
   ...groupsChannels,
   ...sharingChannels,
+  ...toolsChannels,
 } as const;
 
 export type Channels = typeof channels;

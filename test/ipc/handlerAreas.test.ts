@@ -12,6 +12,7 @@ import { authHandlers } from '../../main/ipc/handlers/auth';
 import { settingsHandlers } from '../../main/ipc/handlers/settings';
 import { groupsHandlers } from '../../main/ipc/handlers/groups';
 import { sharingHandlers } from '../../main/ipc/handlers/sharing';
+import { toolsHandlers } from '../../main/ipc/handlers/tools';
 import { handlers, type Handler, type HandlerCoverageProblems } from '../../main/ipc/handlers';
 import {
   accountChannels,
@@ -28,6 +29,7 @@ import {
   secretsChannels,
   settingsChannels,
   sharingChannels,
+  toolsChannels,
 } from '../../preload/contract';
 import type { Duplicates, MustBeNone } from '../../preload/contract/shared';
 
@@ -50,6 +52,7 @@ const AREAS = [
   ['memory', memoryChannels, memoryHandlers],
   ['groups', groupsChannels, groupsHandlers],
   ['sharing', sharingChannels, sharingHandlers],
+  ['tools', toolsChannels, toolsHandlers],
 ] as const;
 
 test("each area's handler file handles exactly that area's channels", () => {
@@ -77,6 +80,7 @@ type ChatAreas = [
   typeof memoryHandlers,
   typeof groupsHandlers,
   typeof sharingHandlers,
+  typeof toolsHandlers,
 ];
 type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
 type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];

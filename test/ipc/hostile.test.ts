@@ -33,6 +33,7 @@ interface Target {
   memoryId: string;
   /** The shared agent she published (nobody else was granted it). */
   sharedAgentId: string;
+  toolServerId: string;
   /** A word only in her messages and memory. */
   word: string;
 }
@@ -133,6 +134,14 @@ function probe(channel: ChannelName, target: Target): unknown {
     'memory.embeddingStatus': {},
     'memory.setEmbeddings': { connectionId: target.connectionId, model: 'fake-embed' },
     'memory.clearEmbeddings': {},
+    'tools.servers.list': {},
+    // His server naming her secret must fail as for no secret (and create nothing).
+    'tools.servers.create': { kind: 'http', name: 'Probe', url: 'http://127.0.0.1:9/mcp', headers: [{ name: 'Authorization', secretId: target.secretId }] },
+    'tools.servers.update': { id: target.toolServerId, kind: 'stdio', name: 'Taken over', command: '/bin/true' },
+    'tools.servers.delete': { id: target.toolServerId },
+    'tools.list': { serverId: target.toolServerId },
+    'tools.approvals.revoke': { serverId: target.toolServerId, toolName: 'echo' },
+    'tools.approve': { requestId: target.toolServerId, decision: 'always' },
   };
   return inputs[channel];
 }
@@ -148,6 +157,7 @@ const LOOKUPS: ChannelName[] = [
   'shared.delete', 'shared.transfer', 'shared.grants', 'shared.grant', 'shared.revoke', 'shared.quotas', 'shared.setQuota',
   'shared.accessLog',
   'memory.setEmbeddings',
+  'tools.servers.create', 'tools.servers.update', 'tools.servers.delete', 'tools.list', 'tools.approvals.revoke',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */
@@ -219,6 +229,7 @@ describe('hostile client over the browser host', () => {
     const messages = (await value('messages.list', { conversationId: run.conversationId })).messages;
     const memory = await value('memory.create', { text: `Carol likes ${WORD} music` });
     const shared = await value('shared.publish', { agentId: agent.id, shareKey: true });
+    const toolServer = await value('tools.servers.create', { kind: 'stdio', name: 'Carol tools', command: '/bin/true', env: [{ name: 'TOKEN', secretId: secret.id }] });
     carolTarget = {
       userId: carolId,
       username: CAROL.username,
@@ -232,6 +243,7 @@ describe('hostile client over the browser host', () => {
       imageAttachmentId: messages[0].attachments[1].id,
       memoryId: memory.id,
       sharedAgentId: shared.id,
+      toolServerId: toolServer.id,
       word: WORD,
     };
   });
@@ -260,6 +272,7 @@ describe('hostile client over the browser host', () => {
       imageAttachmentId: NOBODY_ID,
       memoryId: NOBODY_ID,
       sharedAgentId: NOBODY_ID,
+      toolServerId: NOBODY_ID,
       word: 'quixotical',
     };
     const order = [...CHANNEL_NAMES.filter((c) => !ENDS_SESSION.includes(c)), ...ENDS_SESSION];

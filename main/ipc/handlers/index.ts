@@ -18,6 +18,7 @@ import type { Handler } from './context';
 import { settingsHandlers } from './settings';
 import { groupsHandlers } from './groups';
 import { sharingHandlers } from './sharing';
+import { toolsHandlers } from './tools';
 
 export type { AreaHandlers, Handler } from './context';
 
@@ -48,6 +49,7 @@ type Areas = [
   typeof memoryHandlers,
   typeof groupsHandlers,
   typeof sharingHandlers,
+  typeof toolsHandlers,
 ];
 
 /** Fails to compile, naming the channel, unless every channel has exactly one handler. */
@@ -67,4 +69,5 @@ export const handlers: Handlers = {
   ...memoryHandlers,
   ...groupsHandlers,
   ...sharingHandlers,
+  ...toolsHandlers,
 };
