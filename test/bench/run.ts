@@ -10,6 +10,7 @@ import { benchRouter } from './router';
 import { benchSharing } from './sharing';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
+import { benchTools } from './tools';
 import { fmt } from './report';
 
 const started = performance.now();
@@ -27,5 +28,6 @@ await benchRouter();
 await benchAgents();
 benchSharing();
 await benchBundles();
+await benchTools();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);

@@ -4,7 +4,7 @@ import type { Session } from '../../main/core/accounts/session';
 import { createSecret } from '../../main/core/vault/secrets';
 import { createToolServer, type ToolServer } from '../../main/core/vault/toolServers';
 
-export const STDIO_FIXTURE = resolve(__dirname, '../fixtures/mcp/stdioServer.mjs');
+export const STDIO_FIXTURE = resolve(import.meta.dirname, '../fixtures/mcp/stdioServer.mjs');
 
 export const markerOf = (who: string) => `marker-${who}-${Math.random().toString(36).slice(2, 12)}`;
 
