@@ -1,7 +1,7 @@
 /** Events main sends, only to the windows of the session they belong to. */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../main/core/errorCodes';
-import { MESSAGE_STATUSES } from './conversations';
+import { Message, MESSAGE_STATUSES } from './conversations';
 import { SessionInfo } from './shared';
 import { ToolApprovalNeeded } from './tools';
 
@@ -38,6 +38,8 @@ export const events = {
     outputTokens: z.number().nullable(),
     ttftMs: z.number().nullable(),
     totalMs: z.number(),
+    /** Calls to the person's own tool servers during this answer (as saved with it). */
+    toolCalls: Message.shape.toolCalls,
   }),
   /** An agent waits for the person to approve a tool (answer with tools.approve; no answer in time is a deny). */
   'tools.approvalNeeded': ToolApprovalNeeded,

@@ -106,6 +106,7 @@ async function startRun(
         outputTokens: r.outputTokens,
         ttftMs: r.ttftMs,
         totalMs: r.totalMs,
+        ...(r.toolCalls.length > 0 && { toolCalls: r.toolCalls }),
       });
     })
     .catch(() => undefined); // the session closed while finishing: the vault marks it interrupted on next sign-in

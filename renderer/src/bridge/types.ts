@@ -36,6 +36,8 @@ export type {
   Directory,
   Subject,
   GroupSummary,
+  ToolServerView,
+  ToolView,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';
