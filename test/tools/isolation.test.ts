@@ -162,3 +162,14 @@ describe('HTTP servers', () => {
     expect(filesContaining(dir, tokenA)).toEqual([]);
   });
 });
+
+test('a server that failed to start is not started again by every use for a while (a chat turn would wait for it each time)', async () => {
+  const server = createToolServer(world.admin, { kind: 'stdio', name: 'Crashes', command: process.execPath, args: ['-e', 'require("fs").appendFileSync("starts.log", "x"); process.exit(1)'] });
+  await expect(listServerTools(world.admin, server.id)).rejects.toMatchObject({ code: 'TOOL_SERVER_FAILED' });
+  await expect(listServerTools(world.admin, server.id)).rejects.toMatchObject({ code: 'TOOL_SERVER_FAILED' });
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync(join(dir, 'tool-homes', world.admin.user.id, server.id, 'starts.log'), 'utf8')).toBe('x');
+  await toolHostOf(world.admin).stop(server.id); // what Settings › Tools does when the person asks again
+  await expect(listServerTools(world.admin, server.id)).rejects.toMatchObject({ code: 'TOOL_SERVER_FAILED' });
+  expect(readFileSync(join(dir, 'tool-homes', world.admin.user.id, server.id, 'starts.log'), 'utf8')).toBe('xx');
+});

@@ -24,6 +24,8 @@ export interface ServerStatus {
 }
 
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+/** A server that failed to start is not tried again for this long (each chat turn would wait for it). */
+export const RETRY_FAILED_AFTER_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 20_000;
 /** util-linux: a new session (and process group) for the server, so its children end with it. */
 const SETSID = ['/usr/bin/setsid', '/bin/setsid'].find((p) => process.platform === 'linux' && existsSync(p));
@@ -41,6 +43,7 @@ const failed = (name: string, what = 'did not start or answer') =>
 class ToolHost {
   private readonly connections = new Map<string, Promise<Connection>>();
   private readonly states = new Map<string, ServerStatus>();
+  private readonly failedAt = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly session: Session) {}
@@ -54,6 +57,8 @@ class ToolHost {
     let c = this.connections.get(serverId);
     if (!c) {
       const server = getToolServer(this.session, serverId);
+      const failedAt = this.failedAt.get(serverId);
+      if (failedAt !== undefined && Date.now() - failedAt < RETRY_FAILED_AFTER_MS) throw failed(server.name);
       if (!server.enabled) throw new CubbyError('TOOL_SERVER_FAILED', `The tool server “${server.name}” is turned off. Turn it on in Settings, under Tools.`);
       this.states.set(serverId, { state: 'starting', errorCode: null });
       c = this.start(server);
@@ -62,6 +67,7 @@ class ToolHost {
         () => this.states.set(serverId, { state: 'running', errorCode: null }),
         (e) => {
           if (this.connections.get(serverId) === c) this.connections.delete(serverId);
+          if (!(e instanceof CubbyError && e.code === 'SECRET_MISSING')) this.failedAt.set(serverId, Date.now());
           this.states.set(serverId, { state: 'failed', errorCode: e instanceof CubbyError && e.code === 'SECRET_MISSING' ? 'SECRET_MISSING' : 'TOOL_SERVER_FAILED' });
         },
       );
@@ -147,6 +153,7 @@ class ToolHost {
     const c = this.connections.get(serverId);
     this.connections.delete(serverId);
     this.states.delete(serverId);
+    this.failedAt.delete(serverId);
     if (c) await c.then(endConnection, () => {});
   }
 

@@ -47,7 +47,10 @@ export const toolsHandlers: AreaHandlers<keyof typeof toolsChannels> = {
     return {};
   },
   'tools.list': async (input, ctx) => {
-    const tools = await listServerTools(own(ctx), input.serverId);
+    const session = own(ctx);
+    // Asked for by the person: a server that failed is tried again now, not after its back-off.
+    if (toolHostOf(session).status(input.serverId).state === 'failed') await toolHostOf(session).stop(input.serverId);
+    const tools = await listServerTools(session, input.serverId);
     return tools.map((t) => ({ name: t.name, description: t.description, approved: t.approved, changedSinceApproval: t.changedSinceApproval }));
   },
   'tools.approvals.revoke': (input, ctx) => {
