@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ADMIN, BOB } from '../helpers/env';
 import { startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
@@ -85,4 +87,34 @@ test('the approval prompt reaches only the person’s window, only they can answ
   expect((await ada.call('tools.list', { serverId: server.id })).error.code).toBe('NOT_FOUND');
   await ok(bob, 'tools.servers.delete', { id: server.id });
   expect(await ok(bob, 'tools.servers.list', {})).toEqual([]);
+});
+
+test('a person using a shared agent runs it with their own tools only: the owner’s servers are neither offered nor started', async () => {
+  const adaKey = await ok(ada, 'secrets.create', { name: 'Ada fake', value: 'sk-ada-fake-0123456789' });
+  const adaConn = await ok(ada, 'providers.create', { kind: 'openai', name: 'Fake', baseUrl: fake.baseUrl, secretId: adaKey.id });
+  const adaAgent = await ok(ada, 'agents.create', { name: 'Shared bot', connectionId: adaConn.id, model: 'fake-small' });
+  const adaServer = await ok(ada, 'tools.servers.create', { kind: 'stdio', name: 'AdaTools', command: process.execPath, args: [STDIO_FIXTURE] });
+  const shared = await ok(ada, 'shared.publish', { agentId: adaAgent.id, shareKey: true });
+  const bobId = (await ok(ada, 'admin.users.list', {})).find((u: { username: string }) => u.username === BOB.username).id;
+  await ok(ada, 'shared.grant', { id: shared.id, subject: { type: 'user', id: bobId }, level: 'use' });
+  const bobServer = await ok(bob, 'tools.servers.create', { kind: 'stdio', name: 'BobTools', command: process.execPath, args: [STDIO_FIXTURE] });
+
+  bob.events.length = 0;
+  fake.enqueue({ kind: 'tool', name: 'BobTools__echo', args: { text: 'mine' }, then: 'Used your tool.' });
+  const run = await ok(bob, 'chat.send', { sharedAgentId: shared.id, text: 'use a tool' });
+  const prompt = await until(() => bob.events.find((e) => e.event === 'tools.approvalNeeded')?.payload as any);
+  expect(prompt).toMatchObject({ serverName: 'BobTools', toolName: 'echo' });
+  await ok(bob, 'tools.approve', { requestId: prompt.requestId, decision: 'once' });
+  await until(() => bob.events.find((e) => e.event === 'chat.finished')?.payload as any);
+
+  const offered = (fake.chatRequests().at(-2)!.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
+  expect(offered).toContain('BobTools__echo');
+  expect(offered.some((n: string) => n.startsWith('AdaTools'))).toBe(false);
+  expect(ada.events.some((e) => e.event === 'tools.approvalNeeded')).toBe(false);
+  // Ada's server was never started for Bob (nor for her): it has no home yet and is not running.
+  expect(existsSync(join(app.dataDir, 'tool-homes', bobId, adaServer.id))).toBe(false);
+  expect((await ok(ada, 'tools.servers.list', {})).find((s: { id: string }) => s.id === adaServer.id)).toMatchObject({ state: 'stopped' });
+  expect((await ok(bob, 'tools.servers.list', {})).find((s: { id: string }) => s.id === bobServer.id)).toMatchObject({ state: 'running' });
+  const { messages } = await ok(bob, 'messages.list', { conversationId: run.conversationId });
+  expect(messages.at(-1)).toMatchObject({ content: 'Used your tool.', toolCalls: [{ serverName: 'BobTools', toolName: 'echo', status: 'ok' }] });
 });
