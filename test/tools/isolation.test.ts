@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Session } from '../../main/core/accounts/session';
@@ -49,6 +49,12 @@ describe('stdio servers', () => {
     await approveAll(world.bob, b.server.id);
     const seenA = await whoami(world.admin, a.server.id);
     const seenB = await whoami(world.bob, b.server.id);
+    // The fixture prints its secret on stderr: that goes to a pipe (a socket pair) Cubby drains, not main's own stderr.
+    if (process.platform === 'linux') {
+      const stderrOf = (pid: number | 'self') => readlinkSync(`/proc/${pid}/fd/2`);
+      expect(stderrOf(seenA.pid)).toMatch(/^(pipe|socket):/);
+      expect(stderrOf(seenA.pid)).not.toBe(stderrOf('self'));
+    }
 
     expect(seenA.env.FIXTURE_SECRET).toBe(a.marker);
     expect(seenB.env.FIXTURE_SECRET).toBe(b.marker);
