@@ -148,7 +148,9 @@ export async function toolSetFor(session: Session, opts: ToolSetOptions = {}): P
           const r = await caller.call(t.serverId, t.name, args, { approval: opts.approval ?? 'ask', timeoutMs: opts.timeoutMs, approvalTimeoutMs: opts.approvalTimeoutMs, signal });
           record.status = r.isError ? 'error' : 'ok';
           record.result = preview(r.content, RESULT_MAX_CHARS);
-          return r.isError ? { error: record.result } : r.content;
+          if (r.isError) return { error: record.result };
+          // A very large result reaches the model cut to the same length as what is saved.
+          return preview(r.content, RESULT_MAX_CHARS + 1).length > RESULT_MAX_CHARS ? record.result : r.content;
         } catch (e) {
           if (signal?.aborted) throw e;
           const code = isCubbyError(e) ? e.code : 'INTERNAL';
