@@ -48,6 +48,12 @@ export const ERROR_CODES = [
   'RUN_TIME_LIMIT',
   /** A tool step's tool answered with an error. */
   'TOOL_FAILED',
+  /** Tools (issue 11): a tool server did not start, answer or list its tools. */
+  'TOOL_SERVER_FAILED',
+  /** A tool call took longer than its time limit and was stopped. */
+  'TOOL_TIMEOUT',
+  /** The person has not approved this tool (or its definition changed since they did). */
+  'TOOL_NOT_APPROVED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -37,6 +37,18 @@ export const Message = z.object({
   errorCode: z.string().nullable(),
   createdAt: z.number(),
   attachments: z.array(AttachmentMeta),
+  /** Calls to the person's own tool servers while this answer was written (shown collapsed). */
+  toolCalls: z
+    .array(
+      z.object({
+        serverName: z.string(),
+        toolName: z.string(),
+        arguments: z.string(),
+        status: z.enum(['ok', 'error', 'denied', 'timeout']),
+        result: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type Message = z.infer<typeof Message>;
 

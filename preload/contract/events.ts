@@ -1,9 +1,10 @@
 /** Events main sends, only to the windows of the session they belong to. */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../main/core/errorCodes';
-import { MESSAGE_STATUSES } from './conversations';
+import { Message, MESSAGE_STATUSES } from './conversations';
 import { SessionInfo } from './shared';
 import { RunChanged } from './workflows';
+import { ToolApprovalNeeded } from './tools';
 
 export const LOCK_REASONS = ['user', 'idle', 'system', 'signed-out', 'account-changed', 'replaced', 'closed'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
@@ -38,7 +39,11 @@ export const events = {
     outputTokens: z.number().nullable(),
     ttftMs: z.number().nullable(),
     totalMs: z.number(),
+    /** Calls to the person's own tool servers during this answer (as saved with it). */
+    toolCalls: Message.shape.toolCalls,
   }),
   /** A run of this person changed (queued, a step ended, finished): their windows ask for what they show again. */
   'runs.changed': RunChanged,
+  /** An agent waits for the person to approve a tool (answer with tools.approve; no answer in time is a deny). */
+  'tools.approvalNeeded': ToolApprovalNeeded,
 } as const;

@@ -38,6 +38,7 @@ import { settingsChannels } from './settings';
 import { groupsChannels } from './groups';
 import { sharingChannels } from './sharing';
 import { workflowsChannels } from './workflows';
+import { toolsChannels } from './tools';
 import type { BridgeError, Duplicates, MustBeNone } from './shared';
 
 export { AUDIT_ACTIONS, ERROR_CODES };
@@ -48,8 +49,9 @@ export { AuditEntry, UserSummary } from './admin';
 export { events, LOCK_REASONS, type LockReason } from './events';
 export { accountChannels, adminChannels, appChannels, authChannels, settingsChannels };
 export { agentsChannels, chatChannels, conversationsChannels, memoryChannels, providersChannels, secretsChannels };
-export { groupsChannels, sharingChannels, workflowsChannels };
 export { Workflow, RunSummary, RunDetail, RUN_STATUSES, RUN_TRIGGERS, SCHEDULE_PRESET_IDS } from './workflows';
+export { groupsChannels, sharingChannels, workflowsChannels, toolsChannels };
+export { ToolServerView, ToolView, ToolApprovalNeeded, TOOL_SERVER_STATES } from './tools';
 export { GroupSummary } from './groups';
 export { AccessLevel, SharedAgentSummary, SharedAgentDefinition, GrantView, QuotaView, AccessLogEntry, ActivityEntry, Directory, Subject } from './sharing';
 export { Agent, MEMORY_ACCESS } from './agents';
@@ -74,6 +76,7 @@ type Areas = [
   typeof groupsChannels,
   typeof sharingChannels,
   typeof workflowsChannels,
+  typeof toolsChannels,
 ];
 
 /** Fails to compile, naming the channel, if two areas declare the same one. */
@@ -94,6 +97,7 @@ export const channels = {
   ...groupsChannels,
   ...sharingChannels,
   ...workflowsChannels,
+  ...toolsChannels,
 } as const;
 
 export type Channels = typeof channels;

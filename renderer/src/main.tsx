@@ -9,6 +9,7 @@ import './styles/components.css';
 import './styles/layout.css';
 import './styles/workspace.css';
 import './styles/sharing.css';
+import './styles/tools.css';
 
 startApp();
 void loadPolicy();

@@ -11,6 +11,7 @@ import { benchSharing } from './sharing';
 import { benchScheduler } from './scheduler';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
+import { benchTools } from './tools';
 import { fmt } from './report';
 
 const started = performance.now();
@@ -29,5 +30,6 @@ await benchAgents();
 benchSharing();
 await benchScheduler();
 await benchBundles();
+await benchTools();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);

@@ -30,6 +30,8 @@ export type Script =
   | { kind: 'reply'; chunks: string[]; delayMs?: number; firstDelayMs?: number; usage?: { input: number; output: number } }
   /** The model calls the remember tool; the follow-up request (with the tool result) gets `then`. */
   | { kind: 'remember'; fact: string }
+  /** The model calls tool `name` with `args`; the follow-up request (with the tool result) gets the text `then`. */
+  | { kind: 'tool'; name: string; args: unknown; then?: string }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   /** Close the socket without an answer (connection reset). */
   | { kind: 'reset' }
@@ -150,7 +152,7 @@ export async function startFakeProvider(opts: { port?: number } = {}): Promise<F
     const isToolFollowUp = hasToolResult(body, dialect);
     const script = queue.shift() ?? fake.handler(record);
     // The model's follow-up, once the tool result comes back, answers from the same script.
-    if (script.kind === 'remember' && !isToolFollowUp) queue.unshift(script);
+    if ((script.kind === 'remember' || script.kind === 'tool') && !isToolFollowUp) queue.unshift(script);
     open++;
     try {
       await play(script, dialect, body, req, res, isToolFollowUp);
@@ -238,6 +240,12 @@ async function play(script: Script, dialect: Dialect, body: any, req: IncomingMe
   if (script.kind === 'remember') {
     w.text('I will remember that.');
     w.finish({ input: 20, output: 5 });
+    return void res.end();
+  }
+  if (script.kind === 'tool') {
+    if (isToolFollowUp) w.text(script.then ?? 'Done.');
+    else w.toolCall(script.name, script.args);
+    if (isToolFollowUp) w.finish({ input: 20, output: 5 });
     return void res.end();
   }
   const chunks = script.chunks;

@@ -13,6 +13,7 @@ import { settingsHandlers } from '../../main/ipc/handlers/settings';
 import { groupsHandlers } from '../../main/ipc/handlers/groups';
 import { sharingHandlers } from '../../main/ipc/handlers/sharing';
 import { workflowsHandlers } from '../../main/ipc/handlers/workflows';
+import { toolsHandlers } from '../../main/ipc/handlers/tools';
 import { handlers, type Handler, type HandlerCoverageProblems } from '../../main/ipc/handlers';
 import {
   accountChannels,
@@ -30,6 +31,7 @@ import {
   settingsChannels,
   sharingChannels,
   workflowsChannels,
+  toolsChannels,
 } from '../../preload/contract';
 import type { Duplicates, MustBeNone } from '../../preload/contract/shared';
 
@@ -53,6 +55,7 @@ const AREAS = [
   ['groups', groupsChannels, groupsHandlers],
   ['sharing', sharingChannels, sharingHandlers],
   ['workflows', workflowsChannels, workflowsHandlers],
+  ['tools', toolsChannels, toolsHandlers],
 ] as const;
 
 test("each area's handler file handles exactly that area's channels", () => {
@@ -81,6 +84,7 @@ type ChatAreas = [
   typeof groupsHandlers,
   typeof sharingHandlers,
   typeof workflowsHandlers,
+  typeof toolsHandlers,
 ];
 type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
 type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];

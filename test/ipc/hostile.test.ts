@@ -33,6 +33,7 @@ interface Target {
   memoryId: string;
   /** The shared agent she published (nobody else was granted it). */
   sharedAgentId: string;
+  toolServerId: string;
   /** A word only in her messages and memory. */
   word: string;
   /** Her workflow and one finished run of it. */
@@ -148,6 +149,14 @@ function probe(channel: ChannelName, target: Target): unknown {
     'runs.get': { id: target.runId },
     'runs.cancel': { id: target.runId },
     'runs.delete': { id: target.runId },
+    'tools.servers.list': {},
+    // His server naming her secret must fail as for no secret (and create nothing).
+    'tools.servers.create': { kind: 'http', name: 'Probe', url: 'http://127.0.0.1:9/mcp', headers: [{ name: 'Authorization', secretId: target.secretId }] },
+    'tools.servers.update': { id: target.toolServerId, kind: 'stdio', name: 'Taken over', command: '/bin/true' },
+    'tools.servers.delete': { id: target.toolServerId },
+    'tools.list': { serverId: target.toolServerId },
+    'tools.approvals.revoke': { serverId: target.toolServerId, toolName: 'echo' },
+    'tools.approve': { requestId: target.toolServerId, decision: 'always' },
   };
   return inputs[channel];
 }
@@ -164,6 +173,7 @@ const LOOKUPS: ChannelName[] = [
   'shared.accessLog',
   'memory.setEmbeddings',
   'workflows.get', 'workflows.create', 'workflows.update', 'workflows.delete', 'workflows.runNow', 'runs.get', 'runs.cancel', 'runs.delete',
+  'tools.servers.create', 'tools.servers.update', 'tools.servers.delete', 'tools.list', 'tools.approvals.revoke',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */
@@ -243,6 +253,7 @@ describe('hostile client over the browser host', () => {
     fake.enqueue(reply(`A ${WORD} run answer.`));
     const { runId } = await value('workflows.runNow', { id: workflow.id, inputs: { topic: WORD } });
     for (let i = 0; i < 500 && (await value('runs.get', { id: runId })).status !== 'succeeded'; i++) await settle(10);
+    const toolServer = await value('tools.servers.create', { kind: 'stdio', name: 'Carol tools', command: '/bin/true', env: [{ name: 'TOKEN', secretId: secret.id }] });
     carolTarget = {
       userId: carolId,
       username: CAROL.username,
@@ -256,6 +267,7 @@ describe('hostile client over the browser host', () => {
       imageAttachmentId: messages[0].attachments[1].id,
       memoryId: memory.id,
       sharedAgentId: shared.id,
+      toolServerId: toolServer.id,
       word: WORD,
       workflowId: workflow.id,
       runId,
@@ -286,6 +298,7 @@ describe('hostile client over the browser host', () => {
       imageAttachmentId: NOBODY_ID,
       memoryId: NOBODY_ID,
       sharedAgentId: NOBODY_ID,
+      toolServerId: NOBODY_ID,
       word: 'quixotical',
       workflowId: NOBODY_ID,
       runId: NOBODY_ID,

@@ -22,6 +22,13 @@ const INPUTS: Partial<Record<ChannelName, unknown>> = {
   'providers.update': { id: '00000000-0000-4000-8000-000000000000', kind: 'openai-compatible', name: 'Local', baseUrl: 'http://127.0.0.1:9/v1' },
   'providers.probeLocal': {},
   'memory.setEmbeddings': { connectionId: '00000000-0000-4000-8000-000000000000', model: 'text-embedding-3-small' },
+  'tools.servers.list': {},
+  'tools.servers.create': { kind: 'stdio', name: 'Local', command: '/bin/true' },
+  'tools.servers.update': { id: '00000000-0000-4000-8000-000000000000', kind: 'stdio', name: 'Local', command: '/bin/true' },
+  'tools.servers.delete': { id: '00000000-0000-4000-8000-000000000000' },
+  'tools.list': { serverId: '00000000-0000-4000-8000-000000000000' },
+  'tools.approvals.revoke': { serverId: '00000000-0000-4000-8000-000000000000', toolName: 'echo' },
+  'tools.approve': { requestId: '00000000-0000-4000-8000-000000000000', decision: 'deny' },
 };
 
 /** Areas whose every channel is a feature a policy switch governs (later issues add them). */

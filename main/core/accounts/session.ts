@@ -13,6 +13,8 @@ export interface SessionUser {
 
 /** The vault connection of each open session. Only this module opens vaults. */
 const vaults = new WeakMap<Session, Db>();
+/** The data directory each session's vault lives in (per-person tool homes go under it). */
+const roots = new WeakMap<Session, string>();
 
 export function sessionLocked(): CubbyError {
   return new CubbyError('LOCKED', 'This session is locked. Sign in again.');
@@ -92,5 +94,14 @@ export function openSession(paths: DataPaths, user: SessionUser, dek: Buffer): S
     dek.fill(0);
     throw e;
   }
-  return new Session(user, dek, db);
+  const session = new Session(user, dek, db);
+  roots.set(session, paths.root);
+  return session;
+}
+
+/** The data directory of an open session's install. */
+export function dataRootOf(session: Session): string {
+  const root = roots.get(session);
+  if (!root || !session.isOpen) throw sessionLocked();
+  return root;
 }

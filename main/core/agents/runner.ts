@@ -1,4 +1,4 @@
-import { stepCountIs, streamText, tool, type LanguageModelUsage } from 'ai';
+import { stepCountIs, streamText, tool, type LanguageModelUsage, type ToolSet } from 'ai';
 import { z } from 'zod';
 import type { Session } from '../accounts/session';
 import { CubbyError } from '../errors';
@@ -13,6 +13,8 @@ import { resolveProvider, type AgentDefinition } from './definition';
 import { factsFor, historyMessages, MEMORY_TOKEN_BUDGET, systemPrompt } from './prompt';
 import { mapProviderError } from './providerErrors';
 import { languageModel, type ProviderRuntime } from './providers';
+import { toolSetFor, type ToolCallRecord } from '../tools';
+import { saveToolCalls } from '../vault/toolCalls';
 
 /**
  * Runs one turn of an agent for the person of `session`: saves their message, streams the
@@ -44,6 +46,10 @@ export interface RunRuntime extends ProviderRuntime, EmbeddingRuntime {
   deltaIntervalMs?: number;
   saveIntervalMs?: number;
   memoryTokenBudget?: number;
+  /** false: no tools from the person's own tool servers (the machine policy forbids them). */
+  toolServers?: boolean;
+  /** How long a tool call may take before it is stopped (default: the tool host's). */
+  toolTimeoutMs?: number;
 }
 
 export interface RunIds {
@@ -64,6 +70,8 @@ export interface RunResult extends RunIds {
   totalMs: number;
   /** Facts the model saved with the remember tool during this run. */
   remembered: string[];
+  /** Calls to the person's own tool servers, in order (saved with the answer). */
+  toolCalls: ToolCallRecord[];
 }
 
 export const DEFAULT_SAVE_INTERVAL_MS = 500;
@@ -178,6 +186,7 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
     runtime.deltaIntervalMs ?? DEFAULT_DELTA_INTERVAL_MS,
   );
   const remembered: string[] = [];
+  const toolCalls: ToolCallRecord[] = [];
   const started = performance.now();
   let ttftMs: number | null = null;
   let usage: LanguageModelUsage | undefined;
@@ -189,7 +198,11 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
     const facts = await factsFor(session, def, question, runtime.memoryTokenBudget ?? MEMORY_TOKEN_BUDGET, runtime, controller.signal);
     if (controller.signal.aborted) throw controller.signal.reason;
     if (def.memoryAccess !== 'off') void backfillMemoryVectors(session, runtime); // memories not indexed yet, in the background
-    const tools =
+    // The caller's own servers only: a person using a shared agent runs it with their own tools.
+    const ownTools =
+      runtime.toolServers === false ? {} : await toolSetFor(session, { signal: controller.signal, timeoutMs: runtime.toolTimeoutMs, onCall: (c) => toolCalls.push(c) });
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const memoryTools: ToolSet =
       def.memoryAccess === 'readwrite'
         ? {
             remember: tool({
@@ -204,7 +217,8 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
               },
             }),
           }
-        : undefined;
+        : {};
+    const tools = Object.keys(ownTools).length + Object.keys(memoryTools).length > 0 ? { ...ownTools, ...memoryTools } : undefined;
     const result = streamText({
       model,
       instructions: systemPrompt(def, facts) || undefined,
@@ -255,7 +269,8 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
   };
   if (!sessionClosed && session.isOpen && status !== 'interrupted') {
     finishMessage(session, assistantMessageId, { ...outcome, content: text, status, errorCode: error?.code ?? null });
+    if (toolCalls.length) saveToolCalls(session, assistantMessageId, toolCalls);
   }
   markLive(session, assistantMessageId, false);
-  return { ...ids, ...outcome, error, remembered };
+  return { ...ids, ...outcome, error, remembered, toolCalls };
 }

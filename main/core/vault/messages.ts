@@ -1,4 +1,6 @@
 import { vaultOf, type Session } from '../accounts/session';
+import { toolCallsOf } from './toolCalls';
+import type { ToolCallRecord } from '../tools';
 import { notFound } from '../errors';
 import { attachmentsOf, type AttachmentMeta } from './attachments';
 import { touchConversation } from './conversations';
@@ -23,6 +25,8 @@ export interface Message {
   errorCode: string | null;
   createdAt: number;
   attachments: AttachmentMeta[];
+  /** Calls to the person's tool servers made while writing this answer. */
+  toolCalls: ToolCallRecord[];
 }
 
 interface Row {
@@ -38,6 +42,7 @@ interface Row {
   status: MessageStatus;
   error_code: string | null;
   created_at: number;
+  tool_calls_json?: string | null;
 }
 
 const toMessage = (r: Row, attachments: AttachmentMeta[]): Message => ({
@@ -54,6 +59,7 @@ const toMessage = (r: Row, attachments: AttachmentMeta[]): Message => ({
   errorCode: r.error_code,
   createdAt: r.created_at,
   attachments,
+  toolCalls: toolCallsOf(r.tool_calls_json),
 });
 
 /**

@@ -3,6 +3,7 @@ import { agentsSchema } from './agentsSchema';
 import { memoryVectorsSchema } from './memoryVectorsSchema';
 import { sharingSchema } from './sharingSchema';
 import { workflowsSchema } from './workflowsSchema';
+import { toolsSchema } from './toolsSchema';
 
 /** vaults/<userId>.db: one user's content. Later issues append migrations; never edit one that shipped. */
 export const VAULT_MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   memoryVectorsSchema,
   sharingSchema,
   workflowsSchema,
+  toolsSchema,
 ];

@@ -11,6 +11,7 @@ import { embeddingRuntime } from './memory';
 import { usableConnection } from './providerPolicy';
 import { prepareSharedRun, type PreparedSharedRun } from '../../core/sharing/run';
 import { requireSharedProviderAllowed } from './sharing';
+import { promptApprovalsInWindows } from './tools';
 
 /** One of the caller's agents, ready to run, if the machine policy still allows its connection. */
 function runnableAgent(ctx: HandlerContext, session: Session, agentId: string): AgentDefinition {
@@ -65,6 +66,7 @@ async function startRun(
     def.sharedAgentId && shared
       ? ctx.accounts.sharing.runs.watch(session, def.sharedAgentId, shared.credentialAtStart, (reason) => revoked.abort(reason))
       : () => undefined;
+  promptApprovalsInWindows(ctx, session); // a tool's first use asks in this session's windows
   const run = runAgent(
     session,
     def,
@@ -76,7 +78,11 @@ async function startRun(
       },
       onDelta: (d) => ctx.emit(session, 'chat.delta', { conversationId: started.ids!.conversationId, messageId: d.assistantMessageId, text: d.delta }),
     },
-    { ...ctx.providerRuntime, embeddingConnectionAllowed: embeddingRuntime(ctx, session).embeddingConnectionAllowed },
+    {
+      ...ctx.providerRuntime,
+      toolServers: ctx.policy.values.allowOwnToolServers,
+      embeddingConnectionAllowed: embeddingRuntime(ctx, session).embeddingConnectionAllowed,
+    },
   );
   const ended = run.finally(unwatch);
   // runAgent saves the turn and calls onStart before its first await: no ids means it refused (its error is the answer).
@@ -108,6 +114,7 @@ async function startRun(
         outputTokens: r.outputTokens,
         ttftMs: r.ttftMs,
         totalMs: r.totalMs,
+        ...(r.toolCalls.length > 0 && { toolCalls: r.toolCalls }),
       });
     })
     .catch(() => undefined); // the session closed while finishing: the vault marks it interrupted on next sign-in

@@ -19,6 +19,7 @@ import { settingsHandlers } from './settings';
 import { groupsHandlers } from './groups';
 import { sharingHandlers } from './sharing';
 import { workflowsHandlers } from './workflows';
+import { toolsHandlers } from './tools';
 
 export type { AreaHandlers, Handler } from './context';
 
@@ -50,6 +51,7 @@ type Areas = [
   typeof groupsHandlers,
   typeof sharingHandlers,
   typeof workflowsHandlers,
+  typeof toolsHandlers,
 ];
 
 /** Fails to compile, naming the channel, unless every channel has exactly one handler. */
@@ -70,4 +72,5 @@ export const handlers: Handlers = {
   ...groupsHandlers,
   ...sharingHandlers,
   ...workflowsHandlers,
+  ...toolsHandlers,
 };

@@ -39,6 +39,8 @@ export type {
   Workflow,
   RunSummary,
   RunDetail,
+  ToolServerView,
+  ToolView,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';

@@ -6,6 +6,7 @@ import { SettingsSection } from './settings/SettingsSection';
 import { Header } from './workspace/Header';
 import { HomeSection } from './workspace/HomeSection';
 import { Sidebar } from './workspace/Sidebar';
+import { ToolApprovalPrompt } from './tools/ToolApprovalPrompt';
 
 // After sign-in only: chat (with the virtualizer and, through it, the Markdown chunk) and the
 // agent and provider screens are chunks of their own, never on the login path.
@@ -40,6 +41,7 @@ export function WorkspaceScreen() {
   return (
     <div className="shell">
       <Header session={session} />
+      <ToolApprovalPrompt />
       <div className="shell-body">
         <Sidebar session={session} current={shown} />
         <main className={shown === 'chat' ? 'content content-chat' : 'content'} id="content" ref={mainRef}>

@@ -311,6 +311,7 @@ export function applyFinished(e: EventPayload<'chat.finished'>): void {
           outputTokens: e.outputTokens,
           ttftMs: e.ttftMs,
           totalMs: e.totalMs,
+          ...(e.toolCalls && { toolCalls: e.toolCalls }),
         }
       : m,
   );

@@ -4,6 +4,7 @@ import { LazyModelMarkdown } from '../../components/markdown';
 import type { RunError } from '../../stores/chatStore';
 import { copyMessageText, openAnswerLink } from './copyMessage';
 import { AttachmentImage } from './ImageThumb';
+import { ToolCallList } from './ToolCallList';
 
 const STATUS_LABEL: Partial<Record<Message['status'], string>> = {
   streaming: 'Answering…',
@@ -71,6 +72,7 @@ export function MessageItem({ message, agentName, runError, actions, highlighted
           )}
         </ul>
       ) : null}
+      {message.toolCalls?.length ? <ToolCallList calls={message.toolCalls} /> : null}
       {message.status === 'error' ? (
         <div className="alert alert-error message-error" role="alert" data-code={runError?.code ?? message.errorCode ?? ''}>
           <p>

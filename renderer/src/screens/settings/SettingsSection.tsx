@@ -3,6 +3,7 @@ import { ChangePasswordCard } from './ChangePasswordCard';
 import { NotesCard } from './NotesCard';
 import { RecoveryKeyCard } from './RecoveryKeyCard';
 import { AccountActivityCard } from '../sharing/AccountActivityCard';
+import { ToolsCard } from '../tools/ToolsCard';
 
 export function SettingsSection() {
   return (
@@ -17,6 +18,7 @@ export function SettingsSection() {
         <ChangePasswordCard />
         <RecoveryKeyCard />
         <AccountActivityCard />
+        <ToolsCard />
       </div>
     </section>
   );
