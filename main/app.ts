@@ -10,6 +10,8 @@ import { idleTimeoutFrom } from './ipc/autoLock';
 import { handlers } from './ipc/handlers';
 import { Router, type ProviderRuntime, type RouterLog } from './ipc/router';
 import type { ToolCallerFactory } from './core/workflows/toolCaller';
+import { toolCaller } from './core/tools';
+import { requirePolicy } from './core/policy/enforce';
 
 export interface CubbyOptions {
   dataDir: string;
@@ -53,6 +55,21 @@ export interface Cubby {
 
 const stderrLog: RouterLog = { error: (m) => console.error(m) };
 
+/**
+ * Workflow tool steps reach the person's own MCP servers (main/core/tools), unless the machine
+ * policy forbids people's own tool servers: then a tool step fails as the tools channels do.
+ */
+function policyCheckedToolCaller(policy: EffectivePolicy): ToolCallerFactory {
+  return (session) => {
+    const tools = toolCaller(session);
+    const check = () => requirePolicy(policy.values, 'allowOwnToolServers');
+    return {
+      list: async () => (check(), tools.list()),
+      call: async (serverId, toolName, args, callOpts) => (check(), tools.call(serverId, toolName, args, callOpts)),
+    };
+  };
+}
+
 /** The whole of main minus any transport: what the Electron shell, the browser host and tests start. */
 export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
   // The machine policy comes first: an invalid one stops everything (POLICY_INVALID).
@@ -66,7 +83,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     policy,
     idleLockSeconds,
     providerRuntime: opts.providerRuntime,
-    toolCaller: opts.toolCaller,
+    toolCaller: opts.toolCaller ?? policyCheckedToolCaller(policy),
   });
   router.workflows.scheduler.start();
   const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;

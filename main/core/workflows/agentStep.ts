@@ -4,7 +4,7 @@
  * system prompt with memory facts (read only: a workflow never writes memory), and error mapping.
  */
 import { estimateTokens } from '../vault/memory';
-import { streamText, type LanguageModelUsage } from 'ai';
+import { stepCountIs, streamText, type LanguageModelUsage, type ToolSet } from 'ai';
 import type { Session } from '../accounts/session';
 import { definitionOf, resolveProvider, type AgentDefinition } from '../agents/definition';
 import { factsFor, MEMORY_TOKEN_BUDGET, systemPrompt } from '../agents/prompt';
@@ -44,6 +44,8 @@ export async function runAgentStep(
   prompt: string,
   runtime: RunRuntime,
   signal: AbortSignal,
+  /** The owner's tools, as in chat (approval as the run allows); none: no tool calling. */
+  tools?: ToolSet,
 ): Promise<AgentStepResult> {
   let shared: PreparedSharedRun | undefined;
   let def: AgentDefinition;
@@ -79,6 +81,8 @@ export async function runAgentStep(
       maxOutputTokens: def.maxOutputTokens ?? undefined,
       maxRetries: runtime.maxRetries ?? 2,
       abortSignal: controller.signal,
+      tools: tools && Object.keys(tools).length ? tools : undefined,
+      stopWhen: stepCountIs(tools && Object.keys(tools).length ? 5 : 1),
       onError: () => {},
     });
     for await (const part of result.fullStream) {

@@ -8,6 +8,8 @@
 import type { Session } from '../accounts/session';
 import type { RunRuntime } from '../agents/runner';
 import { CubbyError, isCubbyError } from '../errors';
+import type { ToolSet } from 'ai';
+import type { ToolCallRecord } from '../tools';
 import { runAgentStep, type AgentResolver } from './agentStep';
 import type { RunStatus, WorkflowStep } from './definition';
 import { appendLog, finishRun, markRunning, recordStep, type StepResult } from './runs';
@@ -19,6 +21,11 @@ export interface StepEnv {
   agents: AgentResolver;
   /** null: tool servers are not available (a tool step fails with NOT_SUPPORTED). */
   tools: ToolCallerFactory | null;
+  /**
+   * The owner's tools for agent steps (AI SDK tool calling), as in chat; absent: agent steps get
+   * no tools. `onCall` reports each call for the run log.
+   */
+  toolSet?: (session: Session, opts: { signal: AbortSignal; approval: 'ask' | 'require-stored'; onCall: (c: ToolCallRecord) => void }) => Promise<ToolSet>;
   runtime: RunRuntime;
 }
 
@@ -51,11 +58,20 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-async function runStep(host: RunHost, env: StepEnv, step: WorkflowStep, scope: TemplateScope, timeLeftMs: number): Promise<Omit<StepResult, 'index' | 'startedAt' | 'finishedAt' | 'status' | 'errorCode' | 'errorMessage'>> {
+async function runStep(
+  host: RunHost,
+  env: StepEnv,
+  step: WorkflowStep,
+  scope: TemplateScope,
+  timeLeftMs: number,
+  log: (message: string) => void,
+): Promise<Omit<StepResult, 'index' | 'startedAt' | 'finishedAt' | 'status' | 'errorCode' | 'errorMessage'>> {
   const session = host.session();
   if (step.kind === 'agent') {
     const input = renderTemplate(step.prompt, scope);
-    const r = await untilAborted(runAgentStep(session, env.agents, step.agent, input, env.runtime, host.signal), host.signal);
+    const onCall = (c: ToolCallRecord) => log(`Tool ${c.serverName} / ${c.toolName}: ${c.status}.`);
+    const tools = env.toolSet ? await env.toolSet(session, { signal: host.signal, approval: host.approval, onCall }) : undefined;
+    const r = await untilAborted(runAgentStep(session, env.agents, step.agent, input, env.runtime, host.signal, tools), host.signal);
     return { kind: 'agent', input, output: r.output, inputTokens: r.inputTokens, outputTokens: r.outputTokens };
   }
   const args = renderArgs(step.args, scope) as Record<string, unknown>;
@@ -91,7 +107,8 @@ export async function executeRun(host: RunHost, env: StepEnv, runId: string, wor
       const startedAt = now();
       let result: StepResult;
       try {
-        const r = await runStep(host, env, step, scope, Math.max(1, deadline - startedAt));
+        const log = (message: string) => appendLog(host.session(), runId, { at: now(), level: 'info', message: `${stepLabel(step, index)}: ${message}` });
+        const r = await runStep(host, env, step, scope, Math.max(1, deadline - startedAt), log);
         result = { ...r, index, startedAt, finishedAt: now(), status: 'succeeded', errorCode: null, errorMessage: null };
       } catch (e) {
         if (host.signal.aborted && e === host.signal.reason) break;

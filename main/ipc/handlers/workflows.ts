@@ -14,6 +14,7 @@ import { Scheduler } from '../../core/scheduler/scheduler';
 import { prepareSharedRun } from '../../core/sharing/run';
 import type { AgentResolver } from '../../core/workflows/agentStep';
 import type { ToolCallerFactory } from '../../core/workflows/toolCaller';
+import { toolSetFor } from '../../core/tools';
 import { deleteRun, getRun, listRuns } from '../../core/workflows/runs';
 import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow, type Workflow } from '../../core/workflows/store';
 import { own, type AreaHandlers, type HandlerContext } from './context';
@@ -54,7 +55,13 @@ export function createWorkflowRuntime(
   opts: { policy: EffectivePolicy; providerRuntime: ProviderRuntime; tools: ToolCallerFactory | null; now?: () => number },
 ): WorkflowRuntime {
   const scheduler = new Scheduler({
-    env: { agents: workflowAgents(accounts, opts.policy), tools: opts.tools, runtime: opts.providerRuntime },
+    env: {
+      agents: workflowAgents(accounts, opts.policy),
+      tools: opts.tools,
+      // Agent steps call the owner's own tools as chat does, unless the machine policy forbids own tool servers.
+      toolSet: (session, o) => (opts.policy.values.allowOwnToolServers === false ? Promise.resolve({}) : toolSetFor(session, o)),
+      runtime: opts.providerRuntime,
+    },
     now: opts.now,
   });
   const background = new BackgroundSessions(accounts, scheduler, () => opts.policy.values.allowWorkflowsWhileLocked === true);
