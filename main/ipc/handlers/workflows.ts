@@ -15,6 +15,7 @@ import { prepareSharedRun } from '../../core/sharing/run';
 import type { AgentResolver } from '../../core/workflows/agentStep';
 import type { ToolCallerFactory } from '../../core/workflows/toolCaller';
 import { toolSetFor } from '../../core/tools';
+import { promptApprovalsInWindows } from './tools';
 import { deleteRun, getRun, listRuns } from '../../core/workflows/runs';
 import { createWorkflow, deleteWorkflow, getWorkflow, listWorkflows, updateWorkflow, type Workflow } from '../../core/workflows/store';
 import { own, type AreaHandlers, type HandlerContext } from './context';
@@ -122,7 +123,11 @@ export const workflowsHandlers: AreaHandlers<keyof typeof workflowsChannels> = {
     changedSchedules(ctx, session);
     return {};
   },
-  'workflows.runNow': ({ id, inputs }, ctx) => ({ runId: runtime(ctx).scheduler.runNow(own(ctx), id, inputs ?? {}) }),
+  'workflows.runNow': ({ id, inputs }, ctx) => {
+    const session = own(ctx);
+    promptApprovalsInWindows(ctx, session); // a tool's first use in this run asks in the person's windows
+    return { runId: runtime(ctx).scheduler.runNow(session, id, inputs ?? {}) };
+  },
   'runs.list': (filter, ctx) => listRuns(own(ctx), filter),
   'runs.get': ({ id }, ctx) => getRun(own(ctx), id),
   'runs.cancel': ({ id }, ctx) => {
