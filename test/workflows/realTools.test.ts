@@ -1,18 +1,19 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Session } from '../../main/core/accounts/session';
 import { Scheduler } from '../../main/core/scheduler/scheduler';
 import { decideApproval, setApprovalPrompter, toolCaller, toolSetFor } from '../../main/core/tools';
 import { createSecret } from '../../main/core/vault/secrets';
-import { createToolServer } from '../../main/core/vault/toolServers';
+import { createToolServer, listToolServers } from '../../main/core/vault/toolServers';
 import { ownAgentsOnly } from '../../main/core/workflows/agentStep';
-import { createWorkflow } from '../../main/core/workflows/store';
+import { createWorkflow, getWorkflow } from '../../main/core/workflows/store';
 import { getRun, listRuns } from '../../main/core/workflows/runs';
 import { removeDir, tempDataDir, twoUsers } from '../helpers/env';
 import { startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { startHttpToolServer, type HttpToolServer } from '../fixtures/mcp/httpServer';
 import { connectAgent } from '../agents/world';
-import { addStdioFixture, markerOf } from '../tools/world';
+import { addStdioFixture, markerOf, textOf } from '../tools/world';
 import { manualClock } from './world';
 
 /**
@@ -23,7 +24,7 @@ import { manualClock } from './world';
  * person or of the parent process reached a server.
  */
 const PARENT_MARKER = `parent-marker-${Date.now()}`;
-const dir = tempDataDir('cubby-same-minute-');
+const dir = tempDataDir('cubby-workflow-tools-');
 let w: Awaited<ReturnType<typeof twoUsers>>;
 let fake: FakeProvider;
 let http: HttpToolServer;
@@ -129,5 +130,46 @@ test('two people, workflows due the same minute: each run used only its owner\'s
   const tokens = http.headers.slice(httpBefore).map((h) => h['x-tool-token']);
   expect(new Set(tokens)).toEqual(new Set(people.map((p) => p.httpMarker)));
   for (const h of http.headers) expect(JSON.stringify(h)).not.toContain(PARENT_MARKER);
+  scheduler.stop();
+});
+
+/** Each person's stdio server id (the first tool server they added). */
+const stdioOf = (p: Person) => listToolServers(p.session).find((s) => s.kind === 'stdio')!.id;
+
+test("an agent step calls its owner's own tool, and the call is in the run log", async () => {
+  const [ada] = people;
+  const scheduler = new Scheduler({ env: { agents: ownAgentsOnly, tools: toolCaller, toolSet: toolSetFor, runtime: { maxRetries: 0 } } });
+  scheduler.attachWindow(ada!.session);
+  const agentId = (getWorkflow(ada!.session, ada!.workflowId).steps[0] as { agent: { agentId: string } }).agent.agentId;
+  const workflow = createWorkflow(ada!.session, { name: 'Agent with a tool', steps: [{ kind: 'agent', agent: { agentId }, prompt: 'Use your echo tool.' }] });
+  fake.enqueue({ kind: 'tool', name: 'Fixture__echo', args: { text: 'called-by-the-agent' }, then: 'The tool answered.' });
+  const runId = scheduler.runNow(ada!.session, workflow.id, {});
+  expect(await scheduler.whenDone(ada!.session.user.id, runId)).toBe('succeeded');
+  const run = getRun(ada!.session, runId);
+  expect(run.steps[0]!.output).toBe('The tool answered.');
+  expect(run.log.map((l) => l.message).join('\n')).toMatch(/Tool Fixture \/ echo: ok/);
+  const home = JSON.parse(textOf((await toolCaller(ada!.session).call(stdioOf(ada!), 'whoami', {}, { approval: 'require-stored' })).content)).home as string;
+  expect(readFileSync(join(home, 'calls.log'), 'utf8')).toContain('echo called-by-the-agent');
+  scheduler.stop();
+});
+
+test("a person's run stuck on a tool that never answers does not delay another person's scheduled run; its time limit ends it", async () => {
+  const [ada, bob] = people as [Person, Person];
+  // Bob approves `slow` for good (the call itself is cut short here).
+  await expect(toolCaller(bob.session).call(stdioOf(bob), 'slow', {}, { approval: 'ask', timeoutMs: 200 })).rejects.toMatchObject({ code: 'TOOL_TIMEOUT' });
+  const clock = { t: local(10, 29, 50) };
+  const scheduler = new Scheduler({ env: { agents: ownAgentsOnly, tools: toolCaller, toolSet: toolSetFor, runtime: { maxRetries: 0 } }, now: () => clock.t });
+  for (const p of people) scheduler.attachWindow(p.session);
+  const stuck = createWorkflow(bob.session, { name: 'Stuck', steps: [{ kind: 'tool', serverId: stdioOf(bob), toolName: 'slow', args: {} }], timeLimitMs: 2000 });
+  const adaDaily = createWorkflow(ada.session, { name: 'Half past ten', steps: [{ kind: 'tool', serverId: stdioOf(ada), toolName: 'echo', args: { text: 'on time' } }], schedule: { cron: '30 10 * * *', preset: null } }, clock.t);
+  scheduler.reload(ada.session);
+  const stuckRun = scheduler.runNow(bob.session, stuck.id, {});
+  clock.t = local(10, 30, 1);
+  scheduler.tick();
+  const [adaRun] = listRuns(ada.session, { workflowId: adaDaily.id });
+  expect(await scheduler.whenDone(ada.session.user.id, adaRun!.id)).toBe('succeeded');
+  expect(getRun(bob.session, stuckRun).status).toBe('running'); // still stuck while Ada's finished
+  expect(await scheduler.whenDone(bob.session.user.id, stuckRun)).toBe('failed');
+  expect(getRun(bob.session, stuckRun)).toMatchObject({ status: 'failed', errorCode: 'RUN_TIME_LIMIT' });
   scheduler.stop();
 });
