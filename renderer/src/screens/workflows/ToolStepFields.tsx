@@ -11,15 +11,14 @@ export interface ToolStepValue {
   argsJson: string;
 }
 
-type Listing<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'failed'; error: BridgeCallError };
+export type Listing<T> = { state: 'loading' } | { state: 'ready'; items: T[] } | { state: 'failed'; error: BridgeCallError };
 
 /**
  * A tool step's server, tool and arguments. The server and tool are picked from the person's own
  * tool servers and that server's tools; typing them by hand is offered only when listing fails
  * (a server that will not start, or a policy that hides tool servers), so a saved step stays editable.
  */
-export function ToolStepFields({ idPrefix, index, value, onChange }: { idPrefix: string; index: number; value: ToolStepValue; onChange: (patch: Partial<ToolStepValue>) => void }) {
-  const n = index + 1;
+export function ToolStepFields({ idPrefix, index, value, onChange }: Props) {
   const [servers, setServers] = useState<Listing<ToolServerView>>({ state: 'loading' });
   const [tools, setTools] = useState<Listing<ToolView> | null>(null);
 
@@ -46,6 +45,14 @@ export function ToolStepFields({ idPrefix, index, value, onChange }: { idPrefix:
     };
   }, [value.serverId, servers]);
 
+  return <ToolStepView idPrefix={idPrefix} index={index} value={value} onChange={onChange} servers={servers} tools={tools} />;
+}
+
+type Props = { idPrefix: string; index: number; value: ToolStepValue; onChange: (patch: Partial<ToolStepValue>) => void };
+
+/** The fields for what has been listed so far (separate from the loading so each state can be checked). */
+export function ToolStepView({ idPrefix, index, value, onChange, servers, tools }: Props & { servers: Listing<ToolServerView>; tools: Listing<ToolView> | null }) {
+  const n = index + 1;
   const serverId = `${idPrefix}-server-${index}`;
   const toolId = `${idPrefix}-tool-${index}`;
   const serverName = servers.state === 'ready' ? servers.items.find((s) => s.id === value.serverId)?.name : undefined;
