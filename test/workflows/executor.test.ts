@@ -68,7 +68,7 @@ describe('runs', () => {
     ]);
     expect(run.steps[0]!.inputTokens).toBe(11);
     expect(run.steps[0]!.finishedAt).toBeGreaterThanOrEqual(run.steps[0]!.startedAt);
-    expect(run.log.map((l) => l.message)).toContain('Finished.');
+    expect(run.log.map((l) => l.message)).toEqual(expect.arrayContaining(['Step 2: Tool save: ok.', 'Step 2 done.', 'Finished.']));
     expect(changes.filter((c) => c.change.runId === runId).map((c) => c.change.status)).toContain('succeeded');
     expect(changes.every((c) => c.userIds.every((id) => id === w.admin.user.id))).toBe(true);
   });
@@ -88,6 +88,7 @@ describe('runs', () => {
     expect(r1.errorCode).toBe('TOOL_FAILED');
     expect(r1.steps).toHaveLength(1);
     expect(r1.steps[0]!.output).toBe('boom');
+    expect(r1.log.map((l) => l.message)).toContain('Step 1: Tool broken: error.');
     expect(tools.calls.map((c) => c.toolName)).toEqual(['broken']);
 
     updateWorkflow(w.bob, wf.id, { name: 'Continues', steps: [{ ...steps[0], continueOnError: true }, steps[1]] });

@@ -82,6 +82,8 @@ async function runStep(
     host.signal,
   );
   const output = toolOutputText(result.content);
+  // The call in the run log, as an agent step's tool calls are.
+  log(`Tool ${step.toolName}: ${result.isError ? 'error' : 'ok'}.`);
   if (result.isError) throw Object.assign(new CubbyError('TOOL_FAILED', `The tool ${step.toolName} answered with an error.`), { output, input });
   return { kind: 'tool', input, output, inputTokens: null, outputTokens: null };
 }

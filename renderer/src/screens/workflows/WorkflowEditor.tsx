@@ -8,6 +8,7 @@ import { loadAgents, useLibraryStore } from '../../stores/libraryStore';
 import { loadPolicy, usePolicyStore } from '../../stores/policyStore';
 import { SetByOrganization } from '../../components/SetByOrganization';
 import { PRESETS, type PresetId } from './presets';
+import { ToolStepFields } from './ToolStepFields';
 
 type InputDraft = { name: string; label: string; required: boolean; default: string };
 type StepDraft =
@@ -193,16 +194,7 @@ export function WorkflowEditor({ workflow, onDone }: { workflow: Workflow | null
                     </div>
                   </>
                 ) : (
-                  <>
-                    <div className="grid-2">
-                      <Field label={`Tool server for step ${i + 1}`} value={step.serverId} onChange={(e) => setStep(i, { serverId: e.target.value })} maxLength={100} required />
-                      <Field label={`Tool for step ${i + 1}`} value={step.toolName} onChange={(e) => setStep(i, { toolName: e.target.value })} maxLength={200} required />
-                    </div>
-                    <div className="field">
-                      <label htmlFor={`${id}-args-${i}`}>Arguments for step {i + 1} (JSON)</label>
-                      <textarea id={`${id}-args-${i}`} rows={3} className="mono" value={step.argsJson} onChange={(e) => setStep(i, { argsJson: e.target.value })} />
-                    </div>
-                  </>
+                  <ToolStepFields idPrefix={id} index={i} value={step} onChange={(patch) => setStep(i, patch)} />
                 )}
                 <div className="wf-step-actions">
                   <label className="check">
