@@ -11,6 +11,8 @@ export interface DataPaths {
   readonly catalog: string;
   readonly vaultsDir: string;
   vault(userId: string): string;
+  /** tool-homes/<userId>: the homes of one person's tool servers (what those servers write there is theirs). */
+  toolHomes(userId: string): string;
 }
 
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -26,6 +28,10 @@ export function dataPaths(root: string): DataPaths {
       // A user id only ever comes from the catalog, but never let one name a path outside vaults/.
       if (!USER_ID.test(userId)) throw new Error('invalid user id');
       return join(vaultsDir, `${userId}.db`);
+    },
+    toolHomes(userId: string) {
+      if (!USER_ID.test(userId)) throw new Error('invalid user id');
+      return join(root, 'tool-homes', userId);
     },
   };
 }

@@ -211,8 +211,7 @@ export class Router {
 
   /** The computer suspends: every window locks and every background session ends. */
   suspend(): void {
-    this.lockAll('system');
-    this.workflows.background.suspend();
+    this.workflows.background.suspend(() => this.lockAll('system'));
   }
 
   /** Lock every session (OS screen lock, suspend). */

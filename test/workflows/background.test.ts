@@ -4,7 +4,7 @@ import type { Connection } from '../../main/ipc/router';
 import { getRun } from '../../main/core/workflows/runs';
 import { CHANNEL_NAMES, channels, type ChannelName } from '../../preload/contract';
 import type { MachinePolicySource } from '../../main/core/policy/source';
-import { ADMIN, BOB, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
+import { ADMIN, BOB, openAccounts, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
 import { recordingTools, textOf } from './world';
 
 /**
@@ -176,6 +176,36 @@ describe('what ends a background session at once', () => {
     await value(ada, 'admin.users.setDisabled', { userId: bobId, disabled: true });
     expect(background.isOpen).toBe(false);
     expect(tools.calls[0]!.opts.signal?.aborted).toBe(true);
+    expect(cubby.accounts.openSessions().filter((s) => s.user.id === bobId)).toEqual([]);
+  });
+
+  test('the account disabled from another process, with no app to tell: the next tick ends the background session', async () => {
+    await start();
+    await bobStartsTwoRuns();
+    await value(bob, 'auth.lock', {});
+    const background = cubby.router.workflows.scheduler.backgroundOf(bobId)!;
+    // What `cubby disable` does when it cannot reach the app: the catalog changes behind its back.
+    const other = await openAccounts(dir);
+    try {
+      const admin = await other.login(ADMIN.username, ADMIN.password);
+      other.setDisabled(admin, bobId, true);
+    } finally {
+      other.close();
+    }
+    expect(background.isOpen).toBe(true);
+    cubby.router.workflows.scheduler.tick();
+    expect(background.isOpen).toBe(false);
+    expect(tools.calls[0]!.opts.signal?.aborted).toBe(true);
+  });
+
+  test('suspending opens no background session on the way (every window locks, then every background session ends)', async () => {
+    await start();
+    await bobStartsTwoRuns();
+    const opened: string[] = [];
+    const original = cubby.accounts.openBackgroundSession.bind(cubby.accounts);
+    cubby.accounts.openBackgroundSession = (s) => (opened.push(s.user.id), original(s));
+    cubby.router.suspend();
+    expect(opened).toEqual([]);
     expect(cubby.accounts.openSessions().filter((s) => s.user.id === bobId)).toEqual([]);
   });
 

@@ -173,9 +173,11 @@ export class AccountsCore {
     this.catalog.audit.append({ at: this.now(), actorId, action, targetId, detail });
   }
 
+  /** The vault, and the homes of the person's tool servers (which may hold what those servers wrote in plaintext). */
   removeVaultFiles(userId: string): void {
     const base = this.paths.vault(userId);
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(base + suffix, { force: true });
+    rmSync(this.paths.toolHomes(userId), { recursive: true, force: true });
   }
 }
 

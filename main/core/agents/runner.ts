@@ -200,7 +200,15 @@ export async function runAgent(session: Session, def: AgentDefinition, req: RunR
     if (def.memoryAccess !== 'off') void backfillMemoryVectors(session, runtime); // memories not indexed yet, in the background
     // The caller's own servers only: a person using a shared agent runs it with their own tools.
     const ownTools =
-      runtime.toolServers === false ? {} : await toolSetFor(session, { signal: controller.signal, timeoutMs: runtime.toolTimeoutMs, onCall: (c) => toolCalls.push(c) });
+      runtime.toolServers === false
+        ? {}
+        : await toolSetFor(session, {
+            signal: controller.signal,
+            timeoutMs: runtime.toolTimeoutMs,
+            // A shared agent's instructions may be hidden from the person: each of its tool calls is asked.
+            approval: def.sharedAgentId ? 'ask-every-time' : 'ask',
+            onCall: (c) => toolCalls.push(c),
+          });
     if (controller.signal.aborted) throw controller.signal.reason;
     const memoryTools: ToolSet =
       def.memoryAccess === 'readwrite'

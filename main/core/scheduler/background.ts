@@ -15,6 +15,9 @@ import { hasBackgroundWorkflow } from '../workflows/store';
 import type { Scheduler } from './scheduler';
 
 export class BackgroundSessions {
+  /** While the computer suspends, a window's lock must not open a background session. */
+  private suspending = false;
+
   constructor(
     private readonly accounts: Accounts,
     private readonly scheduler: Scheduler,
@@ -27,7 +30,7 @@ export class BackgroundSessions {
    * sign-out). Returns whether a background session now holds the vault open.
    */
   windowLocking(session: Session): boolean {
-    if (!session.isOpen || !this.allowed()) return false;
+    if (!session.isOpen || this.suspending || !this.allowed()) return false;
     if (this.scheduler.hasBackground(session.user.id)) return true;
     if (this.scheduler.hasOtherWindow(session)) return false; // runs go on through that window
     let wanted = false;
@@ -46,8 +49,14 @@ export class BackgroundSessions {
     this.scheduler.closeBackground(userId);
   }
 
-  /** The computer suspends: every background session ends. */
-  suspend(): void {
-    this.scheduler.closeAllBackground();
+  /** The computer suspends: `lockWindows` locks every window (opening no background session), then every background session ends. */
+  suspend(lockWindows: () => void = () => undefined): void {
+    this.suspending = true;
+    try {
+      lockWindows();
+    } finally {
+      this.suspending = false;
+      this.scheduler.closeAllBackground();
+    }
   }
 }

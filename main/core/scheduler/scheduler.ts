@@ -30,6 +30,11 @@ export interface SchedulerOptions {
   missedLimit?: number;
   /** A run changed: tell the owner's windows (these sessions are window sessions only). */
   onRunChanged?: (windows: Session[], change: RunChange) => void;
+  /**
+   * Whether a background session's account may still act (active, not deleted). Windows are
+   * checked on every call by the router; a background session makes no calls, so each tick asks.
+   */
+  accountActive?: (session: Session) => boolean;
 }
 
 interface Timed {
@@ -221,6 +226,10 @@ export class Scheduler {
    */
   tick(): void {
     const now = this.now();
+    for (const slot of [...this.slots.values()]) {
+      // Disabled or deleted from elsewhere (the command line) with no app to tell: its background runs end now.
+      if (slot.background?.isOpen && this.opts.accountActive && !this.opts.accountActive(slot.background)) slot.background.close();
+    }
     for (const slot of this.slots.values()) {
       const session = slot.current();
       if (!session) continue;
@@ -343,6 +352,7 @@ export class Scheduler {
     const done = executeRun(host, this.opts.env, q.runId, q.workflow, q.inputs).finally(() => {
       clearTimeout(limit);
       slot.live.delete(q.runId);
+      if (this.slots.get(slot.userId) !== slot) return; // a newer slot holds this person now: leave it be
       if (!slot.current() && slot.live.size === 0) this.slots.delete(slot.userId);
       else {
         this.retireBackground(slot);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE } from '../paths';
 import { RESERVED_ENV, secretForServer, type EnvEntry } from '../vault/toolServers';
@@ -28,6 +28,12 @@ export interface ToolHome {
   cache: string;
   state: string;
   tmp: string;
+}
+
+/** Remove one server's home (the server was deleted; what it wrote there goes with it). */
+export function removeToolHome(dataRoot: string, userId: string, serverId: string): void {
+  if (!UUID.test(userId) || !UUID.test(serverId)) throw new Error('invalid id');
+  rmSync(join(dataRoot, 'tool-homes', userId, serverId), { recursive: true, force: true });
 }
 
 /** Create (or narrow to 0700) the directories of one person's server under the data directory. */

@@ -44,6 +44,8 @@ class ToolHost {
   private readonly connections = new Map<string, Promise<Connection>>();
   private readonly states = new Map<string, ServerStatus>();
   private readonly failedAt = new Map<string, number>();
+  /** Process groups of the stdio servers running now (Linux, under setsid): ended at once when the session closes. */
+  private readonly groups = new Set<number>();
   private closed = false;
 
   constructor(private readonly session: Session) {}
@@ -94,14 +96,28 @@ class ToolHost {
     const { transport, stdio } = this.transportFor(server); // SECRET_MISSING before anything starts
     const client = new Client({ name: 'cubby', version: '0.1.0' });
     transport.onerror = () => {}; // failures surface as the request's own error
+    // The SDK forgets the pid once the process exits: keep it from the spawn, to end its group.
+    let leader: number | null = null;
+    if (stdio) {
+      const spawn = stdio.start.bind(stdio);
+      stdio.start = async () => {
+        await spawn();
+        leader = stdio.pid;
+      };
+    }
     try {
       await client.connect(transport, { timeout: CONNECT_TIMEOUT_MS });
     } catch {
+      signalGroup(leader, 'SIGKILL'); // and whatever it started before failing
       await client.close().catch(() => {});
       throw failed(server.name);
     }
-    const conn: Connection = { client, transport, pid: stdio?.pid ?? null };
+    const conn: Connection = { client, transport, pid: leader ?? stdio?.pid ?? null };
+    if (SETSID && conn.pid) this.groups.add(conn.pid);
     client.onclose = () => {
+      // The server is gone: nothing it started outlives it. Forgotten then, so a reused pid is never signalled.
+      signalGroup(conn.pid, 'SIGKILL');
+      if (conn.pid) this.groups.delete(conn.pid);
       this.states.set(server.id, { state: this.closed ? 'stopped' : 'failed', errorCode: this.closed ? null : 'TOOL_SERVER_FAILED' });
       if (this.connections.get(server.id) !== undefined) this.connections.delete(server.id);
     };
@@ -159,6 +175,11 @@ class ToolHost {
 
   async closeAll(): Promise<void> {
     this.closed = true;
+    // At once, before any await: on quit the process may exit before a later step runs.
+    for (const group of this.groups) signalGroup(group, 'SIGTERM');
+    setTimeout(() => {
+      for (const group of this.groups) signalGroup(group, 'SIGKILL');
+    }, 1000).unref();
     const all = [...this.connections.values()];
     this.connections.clear();
     await Promise.all(all.map((c) => c.then(endConnection, () => {})));
@@ -175,20 +196,21 @@ class ToolHost {
   }
 }
 
+/** Signal the process group a setsid-started server leads (Linux); elsewhere there is none to signal. */
+function signalGroup(leaderPid: number | null, sig: NodeJS.Signals): void {
+  if (!SETSID || !leaderPid) return;
+  try {
+    process.kill(-leaderPid, sig);
+  } catch {
+    // already gone
+  }
+}
+
 /** End the server and everything it started: its process group first, then the SDK's close. */
 async function endConnection(conn: Connection): Promise<void> {
-  const group = SETSID && conn.pid ? -conn.pid : null;
-  const signalGroup = (sig: NodeJS.Signals) => {
-    if (group === null) return;
-    try {
-      process.kill(group, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signalGroup('SIGTERM');
+  signalGroup(conn.pid, 'SIGTERM');
   await conn.client.close().catch(() => {});
-  signalGroup('SIGKILL');
+  signalGroup(conn.pid, 'SIGKILL');
 }
 
 const hosts = new WeakMap<Session, ToolHost>();

@@ -28,12 +28,19 @@ export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   /** 'ask': prompt the person when not approved; 'require-stored': refuse (background runs cannot ask). */
-  approval: 'ask' | 'require-stored';
+  /**
+   * 'ask': a stored "always" approval is enough, else the person is asked. 'require-stored':
+   * nobody can be asked (scheduled, background). 'ask-every-time': for shared agents, whose
+   * instructions the person may not see: stored approvals do not count, each call is asked, and
+   * "always" is taken as "once".
+   */
+  approval: 'ask' | 'require-stored' | 'ask-every-time';
   approvalTimeoutMs?: number;
 }
 
 export interface ToolCaller {
-  list(): Promise<ToolInfo[]>;
+  /** `signal` stops a server that hangs while starting or listing (a run's cancel, lock or time limit). */
+  list(signal?: AbortSignal): Promise<ToolInfo[]>;
   call(serverId: string, toolName: string, args: unknown, opts: CallOptions): Promise<{ content: unknown; isError: boolean }>;
 }
 
@@ -65,11 +72,11 @@ const notApproved = (toolName: string) => new CubbyError('TOOL_NOT_APPROVED', `T
 
 export function toolCaller(session: Session): ToolCaller {
   return {
-    async list() {
+    async list(signal?: AbortSignal) {
       const out: ToolInfo[] = [];
       for (const s of listToolServers(session).filter((x) => x.enabled)) {
         try {
-          out.push(...(await listServerTools(session, s.id)));
+          out.push(...(await listServerTools(session, s.id, signal)));
         } catch (e) {
           if (isCubbyError(e, 'LOCKED')) throw e; // a server that fails is left out; its status says why
         }
@@ -81,8 +88,8 @@ export function toolCaller(session: Session): ToolCaller {
       const tools = await listServerTools(session, serverId, opts.signal);
       const info = tools.find((t) => t.name === toolName);
       if (!info) throw notFound('tool');
-      if (!info.approved) {
-        if (opts.approval !== 'ask') throw notApproved(toolName);
+      if (!info.approved || opts.approval === 'ask-every-time') {
+        if (opts.approval === 'require-stored') throw notApproved(toolName);
         const decision = await askApproval(
           session,
           {
@@ -96,7 +103,7 @@ export function toolCaller(session: Session): ToolCaller {
           { timeoutMs: opts.approvalTimeoutMs, signal: opts.signal },
         );
         if (decision === 'deny' || !session.isOpen) throw notApproved(toolName);
-        if (decision === 'always') storeApproval(session, serverId, toolName, info.definitionHash);
+        if (decision === 'always' && opts.approval === 'ask') storeApproval(session, serverId, toolName, info.definitionHash);
       }
       return toolHostOf(session).callTool(serverId, toolName, args, { signal: opts.signal, timeoutMs: opts.timeoutMs });
     },
@@ -137,7 +144,7 @@ export async function toolSetFor(session: Session, opts: ToolSetOptions = {}): P
   const caller = toolCaller(session);
   const taken = new Set<string>(['remember']);
   const set: ToolSet = {};
-  for (const t of await caller.list()) {
+  for (const t of await caller.list(opts.signal)) {
     set[modelName(t.serverName, t.name, taken)] = dynamicTool({
       description: t.description.slice(0, 4000) || t.name,
       inputSchema: jsonSchema((t.inputSchema ?? { type: 'object' }) as Parameters<typeof jsonSchema>[0]),

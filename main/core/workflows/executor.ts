@@ -10,6 +10,7 @@ import type { RunRuntime } from '../agents/runner';
 import { CubbyError, isCubbyError } from '../errors';
 import type { ToolSet } from 'ai';
 import type { ToolCallRecord } from '../tools';
+import { DEFAULT_CALL_TIMEOUT_MS } from '../tools/host';
 import { runAgentStep, type AgentResolver } from './agentStep';
 import type { RunStatus, WorkflowStep } from './definition';
 import { appendLog, finishRun, markRunning, recordStep, type StepResult } from './runs';
@@ -25,7 +26,7 @@ export interface StepEnv {
    * The owner's tools for agent steps (AI SDK tool calling), as in chat; absent: agent steps get
    * no tools. `onCall` reports each call for the run log.
    */
-  toolSet?: (session: Session, opts: { signal: AbortSignal; approval: 'ask' | 'require-stored'; onCall: (c: ToolCallRecord) => void }) => Promise<ToolSet>;
+  toolSet?: (session: Session, opts: { signal: AbortSignal; approval: 'ask' | 'require-stored' | 'ask-every-time'; onCall: (c: ToolCallRecord) => void }) => Promise<ToolSet>;
   runtime: RunRuntime;
 }
 
@@ -70,7 +71,10 @@ async function runStep(
   if (step.kind === 'agent') {
     const input = renderTemplate(step.prompt, scope);
     const onCall = (c: ToolCallRecord) => log(`Tool ${c.serverName} / ${c.toolName}: ${c.status}.`);
-    const tools = env.toolSet ? await env.toolSet(session, { signal: host.signal, approval: host.approval, onCall }) : undefined;
+    // A shared agent's steps ask for each tool call (its instructions may be hidden): only in a run started from a window.
+    const shared = 'sharedAgentId' in step.agent;
+    const approval = shared ? (host.approval === 'ask' ? 'ask-every-time' : null) : host.approval;
+    const tools = env.toolSet && approval ? await untilAborted(env.toolSet(session, { signal: host.signal, approval, onCall }), host.signal) : undefined;
     const r = await untilAborted(runAgentStep(session, env.agents, step.agent, input, env.runtime, host.signal, tools), host.signal);
     return { kind: 'agent', input, output: r.output, inputTokens: r.inputTokens, outputTokens: r.outputTokens };
   }
@@ -78,7 +82,8 @@ async function runStep(
   const input = JSON.stringify(args);
   if (!env.tools) throw new CubbyError('NOT_SUPPORTED', 'Tool servers are not available in this version of Cubby.');
   const result = await untilAborted(
-    env.tools(session).call(step.serverId, step.toolName, args, { signal: host.signal, timeoutMs: timeLeftMs, approval: host.approval }),
+    // The per-call limit (as in chat) and the run's own, whichever ends first.
+    env.tools(session).call(step.serverId, step.toolName, args, { signal: host.signal, timeoutMs: Math.min(DEFAULT_CALL_TIMEOUT_MS, timeLeftMs), approval: host.approval }),
     host.signal,
   );
   const output = toolOutputText(result.content);
@@ -162,9 +167,10 @@ export async function executeRun(host: RunHost, env: StepEnv, runId: string, wor
 export function resolveInputs(workflow: Workflow, given: Record<string, string> = {}): Record<string, string> {
   const names = new Set(workflow.inputs.map((i) => i.name));
   for (const k of Object.keys(given)) if (!names.has(k)) throw new CubbyError('VALIDATION', `This workflow has no input named "${k.slice(0, 40)}".`);
-  const out: Record<string, string> = {};
+  // A null prototype and own-property reads: an input named "constructor" or "__proto__" is just a name.
+  const out: Record<string, string> = Object.create(null);
   for (const def of workflow.inputs) {
-    const value = given[def.name] ?? def.default;
+    const value = (Object.hasOwn(given, def.name) ? given[def.name] : undefined) ?? def.default;
     if (def.required && !value.trim()) throw new CubbyError('VALIDATION', `Fill in "${def.label || def.name}".`);
     if (value.length > 100_000) throw new CubbyError('VALIDATION', 'An input has at most 100,000 characters.');
     out[def.name] = value;

@@ -40,7 +40,7 @@ export function checkTemplate(text: string, inputNames: readonly string[], stepI
 
 export function renderTemplate(text: string, scope: TemplateScope): string {
   return text.replace(REF, (_all, _ref, input: string | undefined, step: string | undefined) =>
-    input !== undefined ? (scope.inputs[input] ?? '') : (scope.stepOutputs[Number(step) - 1] ?? ''),
+    input !== undefined ? ((Object.hasOwn(scope.inputs, input) ? scope.inputs[input] : undefined) ?? '') : (scope.stepOutputs[Number(step) - 1] ?? ''),
   );
 }
 

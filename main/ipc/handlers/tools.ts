@@ -1,5 +1,6 @@
 import type { toolsChannels, ToolServerView } from '../../../preload/contract';
-import type { Session } from '../../core/accounts/session';
+import { dataRootOf, type Session } from '../../core/accounts/session';
+import { removeToolHome } from '../../core/tools/env';
 import { decideApproval, listServerTools, setApprovalPrompter, toolHostOf } from '../../core/tools';
 import {
   createToolServer,
@@ -44,6 +45,7 @@ export const toolsHandlers: AreaHandlers<keyof typeof toolsChannels> = {
     const session = own(ctx);
     deleteToolServer(session, input.id);
     await toolHostOf(session).stop(input.id);
+    removeToolHome(dataRootOf(session), session.user.id, input.id); // what the server wrote goes with it
     return {};
   },
   'tools.list': async (input, ctx) => {

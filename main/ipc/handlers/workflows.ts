@@ -64,6 +64,7 @@ export function createWorkflowRuntime(
       runtime: opts.providerRuntime,
     },
     now: opts.now,
+    accountActive: (session) => accounts.roleOf(session) !== null,
   });
   const background = new BackgroundSessions(accounts, scheduler, () => opts.policy.values.allowWorkflowsWhileLocked === true);
   return { scheduler, background };
