@@ -24,7 +24,7 @@ import { requirePolicy } from '../core/policy/enforce';
 import { chosenIdleMinutes, personalIdleLimitMs } from '../core/policy/idle';
 import { DEFAULT_IDLE_LOCK_SECONDS } from './autoLock';
 import type { Handlers } from './handlers';
-import { createWorkflowRuntime, type WorkflowRuntime } from './handlers/workflows';
+import { createWorkflowRuntime, type WorkflowRuntime } from './workflowRuntime';
 import type { ToolCallerFactory } from '../core/workflows/toolCaller';
 
 /** One window (Electron) or one WebSocket (browser host). Main binds it to at most one session. */
