@@ -51,8 +51,17 @@ describe('tool server settings', () => {
     ['a stdio server without a command', stdio({ command: '' }), /needs the command/],
     ['an HTTP server without an address', { kind: 'http', name: 'H' }, /needs its address/],
     ['credentials in the address', { kind: 'http', name: 'H', url: 'http://u:p@127.0.0.1/mcp' }, /without a user name/],
+    ['keys in headers over plain http to another computer', { kind: 'http', name: 'H', url: 'http://tools.example.org/mcp', headers: [{ name: 'X-Key', secretId: 'any' }] }, /use an https:\/\/ address/],
   ])('refuses %s with a message for people', (_what, input, message) => {
     expect(() => createToolServer(world.admin, input as never)).toThrow(message);
+  });
+
+  test('keys in headers may go over https, or over plain http to this computer only', () => {
+    const key = createSecret(world.admin, { name: 'Tool key', value: 'tool-key-value-0001' });
+    const headers = [{ name: 'X-Key', secretId: key.id }];
+    expect(createToolServer(world.admin, { kind: 'http', name: 'Remote', url: 'https://tools.example.org/mcp', headers }).url).toBe('https://tools.example.org/mcp');
+    expect(createToolServer(world.admin, { kind: 'http', name: 'Local', url: 'http://127.0.0.1:9/mcp', headers }).kind).toBe('http');
+    expect(createToolServer(world.admin, { kind: 'http', name: 'No keys', url: 'http://tools.example.org/mcp' }).headers).toEqual([]);
   });
 
   test('a secret of another person names nothing here', () => {

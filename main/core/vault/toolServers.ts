@@ -49,6 +49,12 @@ const HeaderInput = z.object({
 });
 const NoNul = (s: string) => !s.includes('\0');
 
+/** Keys in headers go over https, or over plain http only to this computer. */
+function keysMayTravel(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) || u.hostname.startsWith('127.');
+}
+
 const ServerInput = z
   .object({
     kind: z.enum(TOOL_SERVER_KINDS, 'Choose a command (stdio) or an HTTP address.'),
@@ -62,6 +68,10 @@ const ServerInput = z
   })
   .refine((s) => s.kind !== 'stdio' || !!s.command, 'A stdio tool server needs the command that starts it.')
   .refine((s) => s.kind !== 'http' || !!s.url, 'An HTTP tool server needs its address.')
+  .refine(
+    (s) => s.kind !== 'http' || !s.url || s.headers.length === 0 || keysMayTravel(s.url),
+    'Its headers carry your keys: use an https:// address (plain http only to this computer, such as 127.0.0.1).',
+  )
   .refine((s) => new Set(s.env.map((e) => e.name)).size === s.env.length, 'Each environment variable can be set once.');
 
 export type ToolServerInput = z.input<typeof ServerInput>;
