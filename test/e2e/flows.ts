@@ -59,3 +59,57 @@ export async function rendererStorage(page: Page) {
     caches: 'caches' in self ? (await caches.keys()).length : 0,
   }));
 }
+
+export interface E2eAccount {
+  username: string;
+  displayName: string;
+  password: string;
+}
+
+/** First run by `a` (an administrator), who invites `p` (a user); `p` redeems it on their own page. */
+export async function setUpAndInvite(admin: Page, person: Page, url: string, a: E2eAccount, p: E2eAccount): Promise<void> {
+  await admin.goto(url);
+  await admin.getByLabel('Username').fill(a.username);
+  await admin.getByLabel('Display name').fill(a.displayName);
+  await admin.getByLabel('Password', { exact: true }).fill(a.password);
+  await admin.getByLabel('Confirm password').fill(a.password);
+  await admin.getByRole('button', { name: 'Create administrator' }).click();
+  await saveRecoveryKeyAndContinue(admin);
+  await expectSignedInAs(admin, a.displayName);
+
+  await openSection(admin, 'Users');
+  await admin.getByRole('button', { name: 'Invite someone' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Invite someone' });
+  await dialog.getByLabel('Username').fill(p.username);
+  await dialog.getByLabel('Display name').fill(p.displayName);
+  await dialog.getByLabel('Role').selectOption('user');
+  await dialog.getByRole('button', { name: 'Create invite' }).click();
+  const created = admin.getByRole('dialog', { name: 'Invite created' });
+  const inviteCode = (await created.getByTestId('invite-code').textContent())!.trim();
+  await created.getByRole('button', { name: 'Done' }).click();
+
+  await person.goto(url);
+  await person.getByRole('button', { name: 'I have an invite code' }).click();
+  await person.getByLabel('Username').fill(p.username);
+  await person.getByLabel('Invite code').fill(inviteCode);
+  await person.getByRole('button', { name: 'Next' }).click();
+  await person.getByLabel('Password', { exact: true }).fill(p.password);
+  await person.getByLabel('Confirm password').fill(p.password);
+  await person.getByRole('button', { name: 'Create my account' }).click();
+  await saveRecoveryKeyAndContinue(person);
+  await expectSignedInAs(person, p.displayName);
+}
+
+/** Providers and keys → Add connection: an OpenAI-dialect "Fake provider" at `baseUrl`, with `key`. */
+export async function connectFakeProvider(page: Page, baseUrl: string, key: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Providers and keys', exact: true }).click();
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  const form = page.getByRole('region', { name: 'Add a connection' });
+  await form.getByLabel('Kind').selectOption('openai');
+  await form.getByLabel('Name', { exact: true }).fill('Fake provider');
+  await form.getByLabel('Address (base URL)').fill(baseUrl);
+  await form.getByLabel('Key name').fill('Fake key');
+  await form.getByLabel('Key', { exact: true }).fill(key);
+  await form.getByRole('button', { name: 'Add connection' }).click();
+  await expect(form).toBeHidden();
+}

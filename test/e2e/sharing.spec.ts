@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { expectSignedInAs, rendererStorage, saveRecoveryKeyAndContinue } from './flows';
+import { connectFakeProvider, rendererStorage, setUpAndInvite } from './flows';
 import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
 
 /**
@@ -55,36 +55,7 @@ test('an administrator shares an agent with a group; a member chats with it; rev
   const bob = await bobContext.newPage();
 
   await test.step('Ada sets up Cubby and invites Bob, who signs in in another profile', async () => {
-    await ada.goto(h.host.url);
-    await ada.getByLabel('Username').fill(ADA.username);
-    await ada.getByLabel('Display name').fill(ADA.displayName);
-    await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
-    await ada.getByLabel('Confirm password').fill(ADA.password);
-    await ada.getByRole('button', { name: 'Create administrator' }).click();
-    await saveRecoveryKeyAndContinue(ada);
-    await expectSignedInAs(ada, ADA.displayName);
-
-    await nav(ada, 'Users');
-    await ada.getByRole('button', { name: 'Invite someone' }).click();
-    const dialog = ada.getByRole('dialog', { name: 'Invite someone' });
-    await dialog.getByLabel('Username').fill(BOB.username);
-    await dialog.getByLabel('Display name').fill(BOB.displayName);
-    await dialog.getByLabel('Role').selectOption('user');
-    await dialog.getByRole('button', { name: 'Create invite' }).click();
-    const created = ada.getByRole('dialog', { name: 'Invite created' });
-    const inviteCode = (await created.getByTestId('invite-code').textContent())!.trim();
-    await created.getByRole('button', { name: 'Done' }).click();
-
-    await bob.goto(h.host.url);
-    await bob.getByRole('button', { name: 'I have an invite code' }).click();
-    await bob.getByLabel('Username').fill(BOB.username);
-    await bob.getByLabel('Invite code').fill(inviteCode);
-    await bob.getByRole('button', { name: 'Next' }).click();
-    await bob.getByLabel('Password', { exact: true }).fill(BOB.password);
-    await bob.getByLabel('Confirm password').fill(BOB.password);
-    await bob.getByRole('button', { name: 'Create my account' }).click();
-    await saveRecoveryKeyAndContinue(bob);
-    await expectSignedInAs(bob, BOB.displayName);
+    await setUpAndInvite(ada, bob, h.host.url, ADA, BOB);
     // Nothing is shared with him yet, and a plain user has no administration pages.
     await expect(sharedWithMe(bob)).toHaveCount(0);
     await expect(bob.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Groups', exact: true })).toHaveCount(0);
@@ -264,16 +235,7 @@ test('an administrator shares an agent with a group; a member chats with it; rev
   });
 
   await test.step('Ada publishes one of her own agents on her key, then updates the shared copy from it', async () => {
-    await nav(ada, 'Providers and keys');
-    await ada.getByRole('button', { name: 'Add connection' }).click();
-    const form = ada.getByRole('region', { name: 'Add a connection' });
-    await form.getByLabel('Kind').selectOption('openai');
-    await form.getByLabel('Name', { exact: true }).fill('Fake provider');
-    await form.getByLabel('Address (base URL)').fill(fake.baseUrl);
-    await form.getByLabel('Key name').fill('Fake key');
-    await form.getByLabel('Key', { exact: true }).fill(OWN_KEY_MARKER);
-    await form.getByRole('button', { name: 'Add connection' }).click();
-    await expect(form).toBeHidden();
+    await connectFakeProvider(ada, fake.baseUrl, OWN_KEY_MARKER);
 
     // The first connection made her an Assistant; it has no shared copy yet.
     await nav(ada, 'Agents');
