@@ -75,7 +75,14 @@ if [ -f "$node_root/include/node/node_version.h" ]; then export npm_config_noded
 export npm_config_build_from_source=true
 say "npm ci"
 # pipefail: a failed npm ci fails the setup; the filter only drops npm's noise about ~/.npmrc.
-npm ci --no-audit --no-fund 2>&1 | { grep -v 'Unknown \(user\|env\) config' || true; }
+npm_ci() { npm ci --no-audit --no-fund 2>&1 | { grep -v 'Unknown \(user\|env\) config' || true; }; }
+if ! npm_ci; then
+  # An install interrupted earlier can leave npm's shared cache with entries whose content is
+  # gone (ENOENT in _cacache): verify drops them, and one more try fetches what is missing.
+  say "npm ci failed; verifying npm's cache and trying once more"
+  npm cache verify >/dev/null 2>&1 || true
+  npm_ci
+fi
 
 # 4. The native modules exist and load in this Node.
 test -f node_modules/keytar/build/Release/keytar.node || fail "native module did not build: keytar (is libsecret-1-dev installed?)"
