@@ -73,6 +73,9 @@ say "node $(node -v) at $(command -v node), npm $(npm -v 2>/dev/null)"
 node_root=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 if [ -f "$node_root/include/node/node_version.h" ]; then export npm_config_nodedir="$node_root"; fi
 export npm_config_build_from_source=true
+# npm (Node) trusts only its own CA list; a network whose proxy re-signs TLS (schools, clinics,
+# IT departments) has its CA in the system's bundle. Trust that bundle too, unless told otherwise.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt; fi
 say "npm ci"
 # pipefail: a failed npm ci fails the setup; the filter only drops npm's noise about ~/.npmrc.
 npm_ci() { npm ci --no-audit --no-fund 2>&1 | { grep -v 'Unknown \(user\|env\) config' || true; }; }
