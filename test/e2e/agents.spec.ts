@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { failureScript, reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { saveRecoveryKeyAndContinue, expectSignedInAs, rendererStorage } from './flows';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { ADA, BOB, expectSignedInAs, nav, rendererStorage, saveRecoveryKeyAndContinue, shot } from './flows';
+import { startHarness, type Harness } from './harness';
 
 /**
  * Issue 9 end to end in Chromium, through the browser host, against the real core and a fake
@@ -14,8 +13,6 @@ import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
  * the same time in a second browser profile, sees none of it. Afterwards no file under the data
  * directory or either profile holds what was typed (or answered).
  */
-const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
-const BOB = { username: 'bob', displayName: 'Bob Builder', password: 'purple monkey dishwasher' };
 const KEY_MARKER = `sk-keymarker-${randomUUID()}`;
 const AGENT_MARKER = `agent-private-${randomUUID()}`;
 const CHAT_MARKER = `chat-private-${randomUUID()}`;
@@ -40,8 +37,6 @@ test.afterAll(async () => {
 });
 
 // Transitions finished: a theme switch just before must not leave colours half-way.
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
 const lastAnswer = (page: Page) => page.locator('article.message-assistant').last();
 
 test('connect a provider, create an agent, chat, stop, retry, search, remember; another person sees none of it', async () => {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { expectAccessible } from './a11y';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
-import { expectSignedInAs, openSection, pickUser, pressUntilFocused, rendererStorage, saveRecoveryKeyAndContinue, submitPassword } from './flows';
+import { startHarness, type Harness } from './harness';
+import { expectSignedInAs, openSection, pickUser, pressUntilFocused, rendererStorage, saveRecoveryKeyAndContinue, shot, submitPassword } from './flows';
 
 /**
  * The whole first-day story in Debian's Chromium, through the browser host, against the real
@@ -32,7 +32,6 @@ test.afterAll(async () => {
 });
 
 // Transitions finished: a theme switch just before must not leave colours half-way.
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
 
 test('first run, invite, two people at once, lock, backoff, recovery, deletion, nothing left behind', async () => {
   const adaContext = await h.openProfile();

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { SCREENSHOT_DIR } from './harness';
 
 /** Small steps the end-to-end spec repeats, written the way a person would do them. */
 
@@ -12,8 +14,22 @@ export async function saveRecoveryKeyAndContinue(page: Page): Promise<string> {
   return key;
 }
 
-export async function openSection(page: Page, name: 'Home' | 'Settings' | 'Users' | 'Audit log'): Promise<void> {
+/** The people of the specs: Ada sets Cubby up, Bob is invited. */
+export const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
+export const BOB = { username: 'bob', displayName: 'Bob Builder', password: 'purple monkey dishwasher' };
+
+/** A section of the workspace, from the sidebar. */
+export async function nav(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
+}
+
+export async function openSection(page: Page, name: 'Home' | 'Settings' | 'Users' | 'Audit log'): Promise<void> {
+  await nav(page, name);
+}
+
+/** A README screenshot, taken by the e2e run. */
+export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', fullPage });
 }
 
 export async function expectSignedInAs(page: Page, displayName: string): Promise<void> {
@@ -102,7 +118,7 @@ export async function setUpAndInvite(admin: Page, person: Page, url: string, a: 
 
 /** Providers and keys → Add connection: an OpenAI-dialect "Fake provider" at `baseUrl`, with `key`. */
 export async function connectFakeProvider(page: Page, baseUrl: string, key: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Providers and keys', exact: true }).click();
+  await nav(page, 'Providers and keys');
   await page.getByRole('button', { name: 'Add connection' }).click();
   const form = page.getByRole('region', { name: 'Add a connection' });
   await form.getByLabel('Kind').selectOption('openai');

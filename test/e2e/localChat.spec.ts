@@ -3,7 +3,7 @@ import { createConversation, touchConversation } from '../../main/core/vault/con
 import { vaultOf } from '../../main/core/accounts/session';
 import { reply } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { expectSignedInAs, saveRecoveryKeyAndContinue } from './flows';
+import { ADA, expectSignedInAs, nav, saveRecoveryKeyAndContinue } from './flows';
 import { startHarness, type Harness } from './harness';
 
 /**
@@ -12,7 +12,6 @@ import { startHarness, type Harness } from './harness';
  * and larger in a dialog, and a sidebar of more than 500 conversations reached by scrolling, by
  * keys and by search.
  */
-const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const OLD_CHATS = 620;
@@ -27,7 +26,6 @@ test.afterAll(async () => {
   await h?.close();
 });
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
 const lastAnswer = (page: Page) => page.locator('article.message-assistant').last();
 const loaded = (img: ReturnType<Page['locator']>) => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0);
 

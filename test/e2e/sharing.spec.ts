@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { connectFakeProvider, rendererStorage, setUpAndInvite } from './flows';
+import { ADA, BOB, connectFakeProvider, nav, rendererStorage, setUpAndInvite, shot } from './flows';
 import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
 
 /**
@@ -17,8 +17,6 @@ import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
  * conversation stays readable, marked no longer available. No file holds the key, the
  * instructions, or what was said.
  */
-const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
-const BOB = { username: 'bob', displayName: 'Bob Builder', password: 'purple monkey dishwasher' };
 const CREDENTIAL_MARKER = `sk-sharedkey-${randomUUID()}`;
 const INSTRUCTIONS_MARKER = `shared-instructions-${randomUUID()}`;
 const CHAT_MARKER = `shared-chat-${randomUUID()}`;
@@ -43,8 +41,6 @@ test.afterAll(async () => {
   await fake?.close();
 });
 
-const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', fullPage });
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
 const lastAnswer = (page: Page) => page.locator('article.message-assistant').last();
 const sharedWithMe = (page: Page) => page.getByRole('list', { name: 'Shared with me' });
 

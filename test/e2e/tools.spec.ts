@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectAccessible } from './a11y';
-import { expectSignedInAs, openSection, saveRecoveryKeyAndContinue } from './flows';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { ADA, expectSignedInAs, nav, openSection, saveRecoveryKeyAndContinue, shot } from './flows';
+import { startHarness, type Harness } from './harness';
 import { STDIO_FIXTURE } from '../tools/world';
 
 /**
@@ -10,7 +9,6 @@ import { STDIO_FIXTURE } from '../tools/world';
  * tools, her agent asks to use one and she allows it from the keyboard, the call shows collapsed
  * under the answer, and she revokes the approval again. axe scans each new screen.
  */
-const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
 
 test.describe.configure({ mode: 'serial' });
 
@@ -22,8 +20,6 @@ test.afterAll(async () => {
   await h?.close();
 });
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled' });
 
 test('add a tool server, allow a tool when the agent asks, see the call under the answer, revoke', async () => {
   const ollama = h.ollama!;

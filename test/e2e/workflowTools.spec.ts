@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { sep } from 'node:path';
+import { expect, test } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { STDIO_FIXTURE } from '../tools/world';
 import { expectAccessible } from './a11y';
-import { connectFakeProvider, openSection, setUpAndInvite } from './flows';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { ADA, BOB, connectFakeProvider, nav, openSection, setUpAndInvite, shot } from './flows';
+import { startHarness, type Harness } from './harness';
 
 /**
  * Issue 11's two-step workflow end to end: Ada adds a command tool server in Settings › Tools,
@@ -16,8 +16,6 @@ import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
  * keyboard when the run asks, and reads both steps and the log with the tool call. Bob, signed in
  * at the same time in another profile, sees none of it. Cubby keeps nothing of it in plaintext.
  */
-const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
-const BOB = { username: 'bob', displayName: 'Bob Builder', password: 'purple monkey dishwasher' };
 const TOPIC = `topic-${randomUUID()}`;
 const ANSWER = `answer-${randomUUID()}`;
 const WORKFLOW = 'Summary to echo';
@@ -35,8 +33,6 @@ test.afterAll(async () => {
   await fake?.close();
 });
 
-const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', fullPage });
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
 
 test('a person builds an agent step then a tool step, allows the tool, reads both results and the log; another person sees none of it', async () => {
   const ada = await (await h.openProfile()).newPage();

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { connectFakeProvider, setUpAndInvite } from './flows';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { ADA, BOB, connectFakeProvider, nav, setUpAndInvite, shot } from './flows';
+import { startHarness, type Harness } from './harness';
 
 /**
  * Issue 11's workflows end to end in Chromium, through the browser host, against the real core and
@@ -14,8 +13,6 @@ import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
  * Bob, signed in at the same time in another profile, sees none of it. Nothing she typed or got
  * back is in any file in plaintext. (Tool steps join this story when tool servers are merged.)
  */
-const ADA = { username: 'ada', displayName: 'Ada Admin', password: 'correct horse battery' };
-const BOB = { username: 'bob', displayName: 'Bob Builder', password: 'purple monkey dishwasher' };
 const KEY = `sk-wf-${randomUUID()}`;
 const TOPIC = `topic-${randomUUID()}`;
 const ANSWER = `summary-answer-${randomUUID()}`;
@@ -34,8 +31,6 @@ test.afterAll(async () => {
   await fake?.close();
 });
 
-const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), animations: 'disabled', fullPage });
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name, exact: true }).click();
 
 test('a person builds a workflow with an agent step, runs it now with an input and reads its history; another person sees none of it', async () => {
   const ada = await (await h.openProfile()).newPage();
