@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { api, asBridgeError } from '../../bridge';
 import type { GroupSummary, UserSummary } from '../../bridge/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useBusyAction } from '../../components/useBusyAction';
 import { sameSession } from '../../stores/epoch';
 
 /** One group's members: add an account, remove one. */
@@ -9,33 +10,20 @@ export function GroupMembers({ group, users, onChanged }: { group: GroupSummary;
   const id = useId();
   const [members, setMembers] = useState<string[] | null>(null);
   const [adding, setAdding] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
 
   const reload = useCallback(async () => {
     const current = sameSession();
     const ids = await api('admin.groups.members', { id: group.id });
     if (current()) setMembers(ids);
   }, [group.id]);
+  const { busy, error, setError, run: act } = useBusyAction(async () => {
+    await reload();
+    onChanged();
+  });
   useEffect(() => {
     reload().catch((e) => setError(asBridgeError(e)));
   }, [reload]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await reload();
-      onChanged();
-      return true;
-    } catch (e) {
-      setError(asBridgeError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
   const add = async (e: FormEvent) => {
     e.preventDefault();
     if (adding && (await act(() => api('admin.groups.addMember', { id: group.id, userId: adding })))) setAdding('');

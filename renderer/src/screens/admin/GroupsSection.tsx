@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { api, asBridgeError } from '../../bridge';
 import type { GroupSummary } from '../../bridge/types';
 import { BusyButton } from '../../components/BusyButton';
 import { Dialog } from '../../components/Dialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useBusyAction } from '../../components/useBusyAction';
 import { Field } from '../../components/Field';
 import { loadUsers, useAdminStore } from '../../stores/adminStore';
 import { sameSession } from '../../stores/epoch';
@@ -14,35 +15,20 @@ export default function GroupsSection() {
   const [groups, setGroups] = useState<GroupSummary[] | null>(null);
   const users = useAdminStore((s) => s.users);
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<GroupSummary | null>(null);
-  const [error, setError] = useState<BridgeCallError | null>(null);
 
   const reload = useCallback(async () => {
     const current = sameSession();
     const list = await api('admin.groups.list', {});
     if (current()) setGroups(list);
   }, []);
+  const { busy, error, setError, run: act } = useBusyAction(reload);
   useEffect(() => {
     reload().catch((e) => setError(asBridgeError(e)));
     loadUsers().catch((e) => setError(asBridgeError(e)));
   }, [reload]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await reload();
-      return true;
-    } catch (e) {
-      setError(asBridgeError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
   const create = async (e: FormEvent) => {
     e.preventDefault();
     if (await act(() => api('admin.groups.create', { name: name.trim() }))) setName('');

@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { useId } from 'react';
+import { api } from '../../bridge';
 import type { SharedAgentSummary } from '../../bridge/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useBusyAction } from '../../components/useBusyAction';
 import { loadShared } from '../../stores/sharingStore';
 
 const LABELS = { off: 'Off', read: 'Read it', readwrite: 'Read and add to it' } as const;
@@ -13,23 +14,11 @@ const ORDER = ['off', 'read', 'readwrite'] as const;
  */
 export function MemoryChoice({ agent }: { agent: SharedAgentSummary }) {
   const id = useId();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
+  const { busy, error, run } = useBusyAction(loadShared);
   if (agent.memoryAccess === 'off') return null;
   const allowed = ORDER.slice(0, ORDER.indexOf(agent.memoryAccess) + 1);
 
-  const choose = async (access: (typeof ORDER)[number]) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api('shared.setMyMemory', { id: agent.id, access });
-      await loadShared();
-    } catch (e) {
-      setError(asBridgeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const choose = (access: (typeof ORDER)[number]) => run(() => api('shared.setMyMemory', { id: agent.id, access }));
 
   return (
     <span className="memory-choice">

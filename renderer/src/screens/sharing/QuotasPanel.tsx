@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { api, asBridgeError } from '../../bridge';
 import type { QuotaView, SharedAgentSummary } from '../../bridge/types';
 import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useBusyAction } from '../../components/useBusyAction';
 import { sameSession } from '../../stores/epoch';
 
 const limitOf = (text: string): number | null => (text.trim() === '' ? null : Math.trunc(Number(text)));
@@ -18,32 +19,19 @@ export function QuotasPanel({ agent, people }: { agent: SharedAgentSummary; peop
   const [who, setWho] = useState('*');
   const [perDay, setPerDay] = useState('');
   const [perMonth, setPerMonth] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
 
   const reload = useCallback(async () => {
     const current = sameSession();
     const list = await api('shared.quotas', { id: agent.id });
     if (current()) setQuotas(list);
   }, [agent.id]);
+  const { busy, error, setError, run } = useBusyAction(reload);
   useEffect(() => {
     reload().catch((e) => setError(asBridgeError(e)));
   }, [reload]);
 
-  const save = async (userId: string, messagesPerDay: number | null, tokensPerMonth: number | null) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api('shared.setQuota', { id: agent.id, personId: userId, messagesPerDay, tokensPerMonth });
-      await reload();
-      return true;
-    } catch (e) {
-      setError(asBridgeError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (userId: string, messagesPerDay: number | null, tokensPerMonth: number | null) =>
+    run(() => api('shared.setQuota', { id: agent.id, personId: userId, messagesPerDay, tokensPerMonth }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (await save(who, limitOf(perDay), limitOf(perMonth))) {

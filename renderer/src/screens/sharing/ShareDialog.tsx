@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { api, asBridgeError } from '../../bridge';
 import type { AccessLevel, Directory, GrantView, SharedAgentSummary, Subject } from '../../bridge/types';
 import { BusyButton } from '../../components/BusyButton';
 import { Dialog } from '../../components/Dialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useBusyAction } from '../../components/useBusyAction';
 import { sameSession } from '../../stores/epoch';
 import { useSharingStore } from '../../stores/sharingStore';
 import { canGrant, grantableLevels, LEVEL_HINTS, LEVEL_LABELS } from './levelLabels';
@@ -25,8 +26,6 @@ export function ShareDialog({ agent, onClose }: { agent: SharedAgentSummary; onC
   const [subject, setSubject] = useState('');
   const levels = grantableLevels(agent.level);
   const [level, setLevel] = useState<AccessLevel>('use');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
 
   const reload = useCallback(async () => {
     const current = sameSession();
@@ -35,26 +34,13 @@ export function ShareDialog({ agent, onClose }: { agent: SharedAgentSummary; onC
     setDirectory(dir);
     setGrants(list);
   }, [agent.id]);
+  const { busy, error, setError, run: act } = useBusyAction(reload);
 
   // Again whenever main says access changed (shared.changed refreshes the store's list).
   useEffect(() => {
     reload().catch((e) => setError(asBridgeError(e)));
   }, [reload, shared]);
 
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      await reload();
-      return true;
-    } catch (e) {
-      setError(asBridgeError(e));
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
   const give = async (e: FormEvent) => {
     e.preventDefault();
     const [type, subjectId] = subject.split(':') as ['user' | 'group', string];

@@ -1,8 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api, asBridgeError, type BridgeCallError } from '../../bridge';
+import { api } from '../../bridge';
 import type { SharedAgentSummary } from '../../bridge/types';
 import { BusyButton } from '../../components/BusyButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useBusyAction } from '../../components/useBusyAction';
 import { loadShared } from '../../stores/sharingStore';
 
 /**
@@ -13,25 +14,14 @@ export function TransferPanel({ agent, people, onDone }: { agent: SharedAgentSum
   const id = useId();
   const [to, setTo] = useState('');
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BridgeCallError | null>(null);
+  const { busy, error, run } = useBusyAction(loadShared);
   const name = people.find((p) => p.id === to)?.displayName ?? '';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!to) return;
     if (!confirming) return setConfirming(true);
-    setBusy(true);
-    setError(null);
-    try {
-      await api('shared.transfer', { id: agent.id, newOwnerId: to });
-      await loadShared();
-      onDone();
-    } catch (err) {
-      setError(asBridgeError(err));
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => api('shared.transfer', { id: agent.id, newOwnerId: to }))) onDone();
   };
 
   return (
