@@ -28,7 +28,21 @@ export class DeltaCoalescer {
     if (this.timer) return;
     const wait = this.lastEmit + this.intervalMs - this.now();
     if (wait <= 0) this.deliver();
-    else this.timer = setTimeout(() => this.deliver(), Math.ceil(wait));
+    else this.after(wait, () => this.deliver(), (t) => (this.timer = t));
+  }
+
+  /**
+   * Run `then` once the interval since the last delivery has passed. Node measures a timer from
+   * its loop's cached clock, so one can fire a few ms early under load: it is armed again for
+   * what is left. `track` keeps the pending timer (so dispose can clear it).
+   */
+  private after(wait: number, then: () => void, track?: (t: NodeJS.Timeout) => void): void {
+    const timer = setTimeout(() => {
+      const left = this.lastEmit + this.intervalMs - this.now();
+      if (left > 0) this.after(left, then, track);
+      else then();
+    }, Math.ceil(wait));
+    track?.(timer);
   }
 
   /** Deliver what is pending, still no sooner than the interval allows (end of stream). */
@@ -41,10 +55,10 @@ export class DeltaCoalescer {
       return Promise.resolve();
     }
     return new Promise((resolve) =>
-      setTimeout(() => {
+      this.after(wait, () => {
         this.deliver();
         resolve();
-      }, Math.ceil(wait)),
+      }),
     );
   }
 
