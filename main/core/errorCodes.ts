@@ -54,6 +54,18 @@ export const ERROR_CODES = [
   'TOOL_TIMEOUT',
   /** The person has not approved this tool (or its definition changed since they did). */
   'TOOL_NOT_APPROVED',
+  /** Sync (issue 12): the storage refused the credentials (wrong key, password or permissions). */
+  'SYNC_AUTH_FAILED',
+  /** The storage could not be reached (address, network, TLS). */
+  'SYNC_UNREACHABLE',
+  /** The storage answered with something Cubby cannot use (no such bucket or folder, an error status). */
+  'SYNC_STORAGE_ERROR',
+  /** An object in the storage failed its checks (tampered, rolled back, replayed, foreign, too large); it was set aside. */
+  'SYNC_OBJECT_REJECTED',
+  /** Sync is not set up for this vault, or this device was removed from it. */
+  'SYNC_NOT_SET_UP',
+  /** Pairing a new device failed or was refused. */
+  'SYNC_PAIRING_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

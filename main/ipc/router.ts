@@ -26,6 +26,7 @@ import { DEFAULT_IDLE_LOCK_SECONDS } from './autoLock';
 import type { Handlers } from './handlers';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflowRuntime';
 import type { ToolCallerFactory } from '../core/workflows/toolCaller';
+import type { SyncRuntime } from '../core/sync/api';
 
 /** One window (Electron) or one WebSocket (browser host). Main binds it to at most one session. */
 export interface Connection {
@@ -69,6 +70,8 @@ export interface HandlerContext {
   readonly providerRuntime: ProviderRuntime;
   /** The scheduler and background sessions of workflows (issue 11). */
   readonly workflows: WorkflowRuntime | null;
+  /** Each session's end-to-end-encrypted sync (issue 12); null where this host has none. */
+  readonly sync: SyncRuntime | null;
 }
 
 /** How provider requests leave main. Tests point them at a fake server with retries off. */
@@ -120,6 +123,7 @@ export class Router {
   private readonly idleLockSeconds: number;
   private readonly providerRuntime: ProviderRuntime;
   readonly workflows: WorkflowRuntime;
+  private readonly sync: SyncRuntime | null;
 
   constructor(
     private readonly accounts: Accounts,
@@ -133,9 +137,12 @@ export class Router {
       providerRuntime?: ProviderRuntime;
       /** How tool steps reach MCP tool servers (main/core/tools); without it a tool step fails with NOT_SUPPORTED. */
       toolCaller?: ToolCallerFactory;
+      /** Sync of each session's vault; without it the sync channels answer NOT_SUPPORTED. */
+      sync?: SyncRuntime;
     } = {},
   ) {
     this.providerRuntime = opts.providerRuntime ?? {};
+    this.sync = opts.sync ?? null;
     this.log = opts.log ?? silentLog;
     this.clipboard = opts.clipboard ?? null;
     this.openExternal = opts.openExternal ?? null;
@@ -340,6 +347,7 @@ export class Router {
       emit: (target, event, payload) => this.emit(target, event, payload),
       providerRuntime: this.providerRuntime,
       workflows: this.workflows,
+      sync: this.sync,
     };
   }
 
