@@ -64,6 +64,8 @@ export interface SyncStatus {
   pendingMassDeletion: { count: number; deviceName: string } | null;
   /** Open conflicts (losing versions kept). */
   conflictCount: number;
+  /** On a device waiting to join: the code to compare with the one the approving device shows. */
+  joinCode: string | null;
   /** Devices waiting for this one to approve them. */
   pairRequests: SyncPairRequest[];
 }
@@ -96,18 +98,18 @@ export interface SyncConflict {
   at: number;
 }
 
-/** A join started on a new device: the code to compare, then poll until approved. */
-export interface SyncJoinStarted {
-  code: string;
-}
 
 /** One person's sync. Every method acts on the session it was made for. */
 export interface SyncService {
   status(): SyncStatus;
   /** First device: check the target, create the sync key, write the first snapshot. Needs the person's recovery key (checked). */
   setUp(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }): Promise<SyncStatus>;
-  /** New device: post a pairing request to a target that already holds this person's sync. */
-  join(input: { target: SyncTargetInput; deviceName: string }): Promise<SyncJoinStarted>;
+  /**
+   * New device: post a pairing request to a target that already holds this person's sync. The
+   * state becomes 'waiting-for-approval'; `joinCode` appears in the status once an unlocked
+   * device of theirs has answered (the code needs both devices' contributions).
+   */
+  join(input: { target: SyncTargetInput; deviceName: string }): Promise<SyncStatus>;
   /** New device, every old device lost: the recovery key of the vault that set sync up. */
   joinWithRecoveryKey(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }): Promise<SyncStatus>;
   approvePairing(requestId: string): Promise<void>;
