@@ -280,6 +280,11 @@ export class Accounts {
     return this.ownKeys.renewRecoveryKey(session, password);
   }
 
+  /** The typed recovery key opens this session's vault: its secret bytes (the caller zeroes them). */
+  checkRecoveryKey(session: Session, text: string): Buffer {
+    return this.ownKeys.checkRecoveryKey(session, text);
+  }
+
   recover(input: { username: string; recoveryKey: string; newPassword: string }): Promise<NewVault> {
     return this.ownKeys.recover(input);
   }

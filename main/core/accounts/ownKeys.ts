@@ -1,5 +1,5 @@
 import { isCubbyError } from '../errors';
-import { invalidRecoveryKey } from '../keys/recoveryKey';
+import { invalidRecoveryKey, parseRecoveryKey } from '../keys/recoveryKey';
 import { accountDisabled, type AccountsCore } from './core';
 import { checkPassword } from './policy';
 import type { Session } from './session';
@@ -55,6 +55,27 @@ export class OwnKeys {
       core.catalog.checkpoint();
       return wrap.recoveryKey;
     });
+  }
+
+  /**
+   * Sync setup asks for the recovery key (it is what restores sync when every device is lost):
+   * it must open this very vault. Returns its secret bytes; the caller zeroes them.
+   */
+  checkRecoveryKey(session: Session, text: string): Buffer {
+    const { core } = this;
+    const user = core.sessionUser(session);
+    const secret = parseRecoveryKey(text);
+    let same = false;
+    try {
+      if (!user.keys) throw invalidRecoveryKey();
+      const dek = core.keys.openWithRecoveryKey(user.id, text, user.keys);
+      same = session.withDek((live) => live.equals(dek));
+      dek.fill(0);
+    } finally {
+      if (!same) secret.fill(0);
+    }
+    if (!same) throw invalidRecoveryKey();
+    return secret;
   }
 
   /** Forgotten password or lost keychain entry: the recovery key sets a new password and issues a new recovery key. */

@@ -1,0 +1,179 @@
+/**
+ * Turning sync on (first device, joining device, recovery), removing a device, turning off.
+ * Each writes this device's state into the vault first, then the storage, so a crash in
+ * between leaves a state the next round finishes (or that turning off clears).
+ */
+import { randomBytes } from 'node:crypto';
+import { CubbyError } from '../errors';
+import { newSyncKey, type DeviceKeys } from '../keys/syncCrypto';
+import { SyncKeyring } from '../keys/syncKeyring';
+import type { SyncTargetInput } from './api';
+import { HybridClock } from './changes';
+import { SyncEngine, type EngineDeps } from './engine';
+import { joinStep } from './pairingFlow';
+import { ObjectNames } from './protocol/names';
+import { cleanUpRequest, postJoinRequest } from './protocol/pairing';
+import { readRecovery, writeRecovery } from './protocol/recovery';
+import { publishEpochKey, RECOVERY_SIGNER, writeStatement, type DeviceInfo } from './protocol/registry';
+import type { SyncState } from './protocol/state';
+import { writeSnapshot } from './snapshots';
+import type { SyncStorage } from './storage/types';
+
+export interface LifecycleContext {
+  state: SyncState;
+  storage: SyncStorage;
+  withDek: <T>(fn: (dek: Buffer) => T) => T;
+}
+
+function alreadySetUp(): CubbyError {
+  return new CubbyError('VALIDATION', 'Sync is already on for this vault. Turn it off first to use another storage.');
+}
+
+function newIdentity(ctx: LifecycleContext, target: SyncTargetInput, deviceName: string, state: 'joining' | 'active', vaultId: string | null) {
+  const { keys, wrapped } = ctx.withDek((dek) => SyncKeyring.newDevice(dek));
+  const deviceId = randomBytes(8).toString('hex');
+  ctx.state.createConfig({ target, state, deviceId, deviceName, deviceKeys: wrapped, vaultId });
+  const info: DeviceInfo = { id: deviceId, name: deviceName, signPublic: keys.signPublic.toString('base64'), boxPublic: keys.boxPublic.toString('base64') };
+  return { keys, deviceId, info };
+}
+
+function addSelf(state: SyncState, info: DeviceInfo): void {
+  state.addDevice({ id: info.id, name: info.name, signPublic: Buffer.from(info.signPublic, 'base64'), boxPublic: Buffer.from(info.boxPublic, 'base64'), addedAt: Date.now() });
+}
+
+function storeEpochKeys(ctx: LifecycleContext, ring: SyncKeyring, keys: { epoch: number; key: Buffer }[]): void {
+  for (const { epoch, key } of keys) {
+    ctx.state.storeEpochKey(epoch, ctx.withDek((dek) => SyncKeyring.wrapEpochKey(dek, ring.vaultId, epoch, key)));
+    ring.addEpochKey(epoch, key);
+  }
+  ctx.state.updateConfig({ epoch: ring.latestEpoch });
+}
+
+/** Whether the storage already holds a Cubby sync (someone's objects or a recovery object). */
+async function holdsSync(storage: SyncStorage): Promise<boolean> {
+  const all = await storage.list('');
+  return all.some((o) => /^(r|v[0-9a-f]{24})\//.test(o.name));
+}
+
+export async function setUpFirstDevice(
+  ctx: LifecycleContext,
+  engineDeps: Omit<EngineDeps, 'keys' | 'storage' | 'state' | 'withDek' | 'clock'>,
+  input: { target: SyncTargetInput; deviceName: string; recoverySecret: Buffer },
+): Promise<{ keys: SyncKeyring; engine: SyncEngine }> {
+  if (ctx.state.config()) throw alreadySetUp();
+  await ctx.storage.check();
+  if (await holdsSync(ctx.storage)) {
+    throw new CubbyError('SYNC_STORAGE_ERROR', 'This storage already holds a Cubby sync. To use it, join from a device that syncs there; otherwise choose another folder or prefix.');
+  }
+  const vaultId = randomBytes(16).toString('hex');
+  const epoch0 = newSyncKey();
+  const me = newIdentity(ctx, input.target, input.deviceName, 'active', vaultId);
+  const ring = SyncKeyring.create(vaultId, me.keys);
+  const recovery = await writeRecovery(ctx.storage, input.recoverySecret, vaultId, epoch0);
+  ctx.state.updateConfig({ recoverySignPublic: recovery.signPublic, recoveryBoxPublic: recovery.boxPublic });
+  storeEpochKeys(ctx, ring, [{ epoch: 0, key: epoch0 }]);
+  addSelf(ctx.state, me.info);
+  const clock = new HybridClock(me.deviceId, engineDeps.now);
+  const engine = new SyncEngine({ ...engineDeps, clock, keys: ring, storage: ctx.storage, state: ctx.state, withDek: ctx.withDek });
+  await writeStatement(engine.registry, { id: RECOVERY_SIGNER, key: recovery.signPrivate }, { type: 'add', device: me.info });
+  await writeSnapshot(engine, { initial: true });
+  await engine.writeHead();
+  ctx.state.updateConfig({ firstSyncDone: true, lastSyncAt: Date.now() });
+  return { keys: ring, engine };
+}
+
+export async function startJoin(ctx: LifecycleContext, input: { target: SyncTargetInput; deviceName: string }): Promise<void> {
+  if (ctx.state.config()) throw alreadySetUp();
+  await ctx.storage.check();
+  if (!(await holdsSync(ctx.storage))) {
+    throw new CubbyError('SYNC_NOT_SET_UP', 'No Cubby sync was found at this storage. Set sync up on your first device, then join it here with the same storage.');
+  }
+  const me = newIdentity(ctx, input.target, input.deviceName, 'joining', null);
+  const request = await postJoinRequest(ctx.storage, me.info);
+  ctx.state.updateConfig({ join: { request, answered: null } });
+}
+
+/** One polling step of a join. Returns the keyring once approved. */
+export async function continueJoin(ctx: LifecycleContext): Promise<SyncKeyring | null> {
+  const c = ctx.state.config();
+  if (!c || c.state !== 'joining' || !c.join) return null;
+  const join = c.join;
+  const outcome = await joinStep(ctx.storage, join);
+  ctx.state.updateConfig({ join });
+  if (!outcome) return null;
+  if (outcome === 'rejected' || outcome === 'invalid') {
+    await cleanUpRequest(ctx.storage, join.request.requestId);
+    ctx.state.clear();
+    throw new CubbyError(
+      'SYNC_PAIRING_FAILED',
+      outcome === 'rejected' ? 'Your other device declined this one. Try again and approve it there.' : 'The answer from your other device did not check out, so nothing was taken from it. Try pairing again.',
+    );
+  }
+  const ring = ctx.withDek((dek) => SyncKeyring.load(dek, outcome.vaultId, c.deviceKeys, []));
+  ctx.state.updateConfig({
+    vaultId: outcome.vaultId,
+    recoverySignPublic: Buffer.from(outcome.recoverySignPublic, 'base64'),
+    recoveryBoxPublic: Buffer.from(outcome.recoveryBoxPublic, 'base64'),
+  });
+  storeEpochKeys(ctx, ring, outcome.epochKeys.map((k) => ({ epoch: k.epoch, key: Buffer.from(k.key, 'base64') })));
+  addSelf(ctx.state, join.request.reveal.device);
+  ctx.state.updateConfig({ state: 'active', join: null, firstSyncDone: false });
+  await cleanUpRequest(ctx.storage, join.request.requestId);
+  return ring;
+}
+
+export async function joinWithRecovery(
+  ctx: LifecycleContext,
+  input: { target: SyncTargetInput; deviceName: string; recoverySecret: Buffer },
+): Promise<SyncKeyring> {
+  if (ctx.state.config()) throw alreadySetUp();
+  await ctx.storage.check();
+  let ring: SyncKeyring | null = null;
+  let deviceKeys: DeviceKeys | null = null;
+  const { keys, wrapped } = ctx.withDek((dek) => SyncKeyring.newDevice(dek));
+  deviceKeys = keys;
+  const recovered = await readRecovery(ctx.storage, input.recoverySecret, (vaultId, epoch0) => {
+    ring = SyncKeyring.create(vaultId, deviceKeys!);
+    ring.addEpochKey(0, Buffer.from(epoch0));
+    return new ObjectNames(ring);
+  });
+  if (!recovered || !ring) {
+    throw new CubbyError('SYNC_NOT_SET_UP', 'No sync set up with this recovery key was found at this storage. Check the storage details and the recovery key.');
+  }
+  const r: SyncKeyring = ring;
+  const deviceId = randomBytes(8).toString('hex');
+  ctx.state.createConfig({ target: input.target, state: 'active', deviceId, deviceName: input.deviceName, deviceKeys: wrapped, vaultId: recovered.vaultId });
+  ctx.state.updateConfig({ recoverySignPublic: recovered.signPublic, recoveryBoxPublic: recovered.boxPublic, firstSyncDone: false });
+  storeEpochKeys(ctx, r, recovered.epochKeys);
+  const info: DeviceInfo = { id: deviceId, name: input.deviceName, signPublic: keys.signPublic.toString('base64'), boxPublic: keys.boxPublic.toString('base64') };
+  addSelf(ctx.state, info);
+  const names = new ObjectNames(r);
+  const engine = { storage: ctx.storage, keys: r, names, state: ctx.state, withDek: ctx.withDek, reject: () => undefined };
+  await writeStatement(engine, { id: RECOVERY_SIGNER, key: recovered.signPrivate }, { type: 'add', device: info });
+  return r;
+}
+
+/** Remove another device: a new epoch whose key only the remaining devices (and the recovery key) get. */
+export async function removeDevice(engine: SyncEngine, deviceId: string): Promise<void> {
+  const { state, keys } = engine.deps;
+  const c = state.config()!;
+  const target = state.device(deviceId);
+  if (!target || target.removedEpoch !== null || deviceId === c.deviceId) throw new CubbyError('NOT_FOUND', 'That device is not part of your sync.');
+  const newEpoch = keys.latestEpoch + 1;
+  const key = SyncKeyring.newEpochKey();
+  state.storeEpochKey(newEpoch, engine.deps.withDek((dek) => SyncKeyring.wrapEpochKey(dek, keys.vaultId, newEpoch, key)));
+  keys.addEpochKey(newEpoch, key);
+  const recipients = state
+    .devices()
+    .filter((d) => d.removedEpoch === null && d.id !== deviceId && d.id !== c.deviceId)
+    .map((d) => ({ id: d.id, boxPublic: d.boxPublic }));
+  recipients.push({ id: RECOVERY_SIGNER, boxPublic: c.recoveryBoxPublic! });
+  await publishEpochKey(engine.registry, newEpoch, recipients);
+  await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, {
+    type: 'remove',
+    device: { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') },
+    newEpoch,
+  });
+  state.markRemoved(deviceId, newEpoch);
+  state.updateConfig({ epoch: newEpoch });
+}

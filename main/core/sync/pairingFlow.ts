@@ -1,0 +1,100 @@
+/**
+ * The pairing steps a sync round takes: on a device waiting to join, reveal once answered and
+ * take the grant once approved; on an active device, answer new requests and surface those
+ * whose code is ready. Approving seals the sync keys to the new device and adds it.
+ */
+import { CubbyError } from '../errors';
+import { SyncKeyring } from '../keys/syncKeyring';
+import type { SyncEngine } from './engine';
+import {
+  answerRequest,
+  checkReveal,
+  cleanUpRequest,
+  grant,
+  openRequests,
+  receiveGrant,
+  refuse,
+  revealWhenAnswered,
+  type ApproverState,
+  type JoinRequest,
+} from './protocol/pairing';
+import { writeStatement } from './protocol/registry';
+import type { SyncState } from './protocol/state';
+import type { SyncStorage } from './storage/types';
+
+/** Requests not finished within this time are dropped on the approving side. */
+const PAIRING_TTL_MS = 30 * 60_000;
+
+export interface JoinProgress {
+  request: JoinRequest;
+  answered: { code: string; transcript: string; answer: string } | null;
+}
+
+/** New device: one polling step. Returns the grant's outcome when there is one. */
+export async function joinStep(storage: SyncStorage, join: JoinProgress) {
+  if (!join.answered) {
+    join.answered = await revealWhenAnswered(storage, join.request);
+    return null;
+  }
+  return receiveGrant(storage, join.request, join.answered);
+}
+
+export async function pairingStep(engine: SyncEngine): Promise<void> {
+  const { storage, state } = engine.deps;
+  const c = state.config()!;
+  if (c.state !== 'active') return;
+  const known = new Map(state.pairings().map((p) => [p.id, p]));
+  for (const p of known.values()) if (Date.now() - p.at > PAIRING_TTL_MS) state.dropPairing(p.id);
+  for (const { id, steps } of await openRequests(storage)) {
+    const mine = known.get(id);
+    if (!mine && steps.has('a') && !steps.has('b')) {
+      const answered = await answerRequest(storage, id);
+      if (answered) state.savePairing(id, { ...answered }, null, null);
+      continue;
+    }
+    if (mine && !mine.code && steps.has('c')) {
+      const checked = await checkReveal(storage, id, mine.state as unknown as ApproverState);
+      if (checked === 'invalid') {
+        state.dropPairing(id);
+        engine.reject(`p/${id}/c`, Buffer.from(id), 'signature');
+      } else if (checked) {
+        state.savePairing(id, { ...mine.state, reveal: checked.reveal, transcript: checked.transcript }, checked.code, checked.reveal.device.name);
+      }
+    }
+  }
+}
+
+export async function approvePairing(engine: SyncEngine, id: string): Promise<void> {
+  const { state, keys, storage } = engine.deps;
+  const p = state.pairings().find((x) => x.id === id && x.code);
+  if (!p) throw new CubbyError('NOT_FOUND', 'That device request is no longer there.');
+  const st = p.state as unknown as Required<ApproverState>;
+  const c = state.config()!;
+  const payload = {
+    vaultId: keys.vaultId,
+    epochKeys: keys.exportEpochKeys(),
+    recoverySignPublic: c.recoverySignPublic!.toString('base64'),
+    recoveryBoxPublic: c.recoveryBoxPublic!.toString('base64'),
+    approver: c.deviceId,
+  };
+  await grant(storage, id, st, payload);
+  for (const k of payload.epochKeys) k.key = '';
+  const device = st.reveal.device;
+  state.addDevice({ id: device.id, name: device.name, signPublic: Buffer.from(device.signPublic, 'base64'), boxPublic: Buffer.from(device.boxPublic, 'base64'), addedAt: Date.now() });
+  await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, { type: 'add', device });
+  state.dropPairing(id);
+}
+
+export async function rejectPairing(engine: SyncEngine, id: string): Promise<void> {
+  const { state, storage } = engine.deps;
+  if (!state.pairings().some((x) => x.id === id)) throw new CubbyError('NOT_FOUND', 'That device request is no longer there.');
+  await refuse(storage, id);
+  state.dropPairing(id);
+}
+
+/** Rows for the status: requests whose code is ready. */
+export function readyRequests(state: SyncState) {
+  return state.pairings().filter((p) => p.code).map((p) => ({ id: p.id, deviceName: p.deviceName ?? '', code: p.code!, at: p.at }));
+}
+
+export { cleanUpRequest, SyncKeyring };

@@ -1,0 +1,137 @@
+/**
+ * Snapshots and compaction. A snapshot is the whole synced state of one device at a point
+ * named by a vector (per device, the last segment it includes), sealed in chunks; the device's
+ * head announces it. A new device starts from the fullest snapshot it finds, then reads only
+ * the segments after it. Once every active device has read past a device's snapshot (or a
+ * grace period passed), that device deletes its own older segments and snapshots; a device
+ * only ever deletes objects it wrote.
+ */
+import { sha256 } from '../keys/syncCrypto';
+import { applyRemoteChanges, captureChanges, snapshotChanges, type RowChange } from './changes';
+import { ChangesBody, type SyncEngine } from './engine';
+import { openObject, sealObject, MAX_PLAIN_BODY } from './protocol/objects';
+import type { SnapshotManifest } from './protocol/state';
+
+export const COMPACTION_GRACE_MS = 30 * 24 * 3600_000;
+
+interface StoredManifest extends SnapshotManifest {
+  /** Snapshots of this device not deleted yet (older ones). */
+  superseded?: { id: number; chunks: number }[];
+}
+
+/**
+ * `initial`: the first device's first snapshot. Its existing rows get their clocks (captured)
+ * but go out in the snapshot alone, not also as segments.
+ */
+export async function writeSnapshot(engine: SyncEngine, opts: { initial?: boolean } = {}): Promise<void> {
+  const { db, state, keys, storage } = engine.deps;
+  if (opts.initial) db.transaction(() => void captureChanges(db, engine.deps.clock))();
+  else {
+    engine.sealLocalChanges();
+    await engine.upload();
+  }
+  const c = state.config()!;
+  const id = c.seq;
+  const vector: Record<string, [number, string]> = { [c.deviceId]: [c.seq, c.lastHash] };
+  for (const d of state.devices()) if (d.id !== c.deviceId && d.seenSeq > 0) vector[d.id] = [d.seenSeq, d.seenHash];
+  // One synchronous pass: the rows and the vector describe the same moment.
+  const chunks: RowChange[][] = [];
+  let batch: RowChange[] = [];
+  let size = 0;
+  for (const change of snapshotChanges(db)) {
+    const n = JSON.stringify(change).length;
+    if (batch.length && size + n > MAX_PLAIN_BODY / 2) {
+      chunks.push(batch);
+      batch = [];
+      size = 0;
+    }
+    batch.push(change);
+    size += n;
+  }
+  chunks.push(batch);
+  const epoch = keys.latestEpoch;
+  for (let i = 0; i < chunks.length; i++) {
+    engine.deps.progress({ phase: 'upload', done: i, total: chunks.length });
+    const bytes = sealObject({
+      ctx: { vaultId: keys.vaultId, kind: 'snapshot', position: `${c.deviceId}:${id}:${i}:${chunks.length}` },
+      epoch,
+      contentKey: keys.contentKey(epoch)!,
+      signer: keys.signer,
+      body: { changes: chunks[i] },
+    });
+    await storage.put(engine.names.snapshotChunk(c.deviceId, id, i), bytes);
+  }
+  const previous = c.snapshot as StoredManifest | null;
+  const superseded = [...(previous?.superseded ?? []), ...(previous && previous.id !== id ? [{ id: previous.id, chunks: previous.chunks }] : [])];
+  const manifest: StoredManifest = { id, chunks: chunks.length, vector, at: Date.now(), superseded };
+  state.updateConfig({ snapshot: manifest });
+}
+
+/** First sync of a device that joined: apply the fullest snapshot any device announces. */
+export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<void> {
+  const { state, keys } = engine.deps;
+  let best: { device: string; signPublic: Buffer; manifest: SnapshotManifest } | null = null;
+  const coverage = (m: SnapshotManifest) => Object.values(m.vector).reduce((n, [seq]) => n + seq, 0);
+  for (const d of engine.peers()) {
+    const head = await engine.readHead(d);
+    if (head?.snapshot && (!best || coverage(head.snapshot) > coverage(best.manifest))) best = { device: d.id, signPublic: d.signPublic, manifest: head.snapshot };
+  }
+  if (!best) return;
+  const { device, manifest } = best;
+  const applied: RowChange[][] = [];
+  for (let i = 0; i < manifest.chunks; i++) {
+    engine.deps.progress({ phase: 'download', done: i, total: manifest.chunks });
+    const name = engine.names.snapshotChunk(device, manifest.id, i);
+    const bytes = await engine.fetch(name, 'snapshot');
+    if (!bytes) return; // compacted meanwhile or missing: the next round tries again
+    const opened = openObject<unknown>(bytes, {
+      ctx: { vaultId: keys.vaultId, kind: 'snapshot', position: `${device}:${manifest.id}:${i}:${manifest.chunks}` },
+      keyFor: keys.contentKey,
+      signerPublic: best.signPublic,
+    });
+    const parsed = opened.ok ? ChangesBody.safeParse(opened.body) : null;
+    if (!opened.ok || !parsed?.success) {
+      engine.reject(name, bytes, opened.ok ? 'format' : opened.reason);
+      return;
+    }
+    applied.push(parsed.data.changes as RowChange[]);
+  }
+  engine.deps.db.transaction(() => {
+    for (let i = 0; i < applied.length; i++) {
+      engine.deps.progress({ phase: 'apply', done: i, total: applied.length });
+      applyRemoteChanges(engine.deps.db, applied[i], engine.deps.clock, device);
+    }
+    for (const [id, [seq, hash]] of Object.entries(manifest.vector)) {
+      const d = state.device(id);
+      if (d && d.seenSeq < seq && id !== state.config()!.deviceId) state.setSeen(id, seq, hash, 0);
+    }
+  })();
+}
+
+/** Delete this device's segments and older snapshots that every active device has read past. */
+export async function compactOwn(engine: SyncEngine, now = Date.now()): Promise<number> {
+  const { state, storage } = engine.deps;
+  const c = state.config()!;
+  const snap = c.snapshot as StoredManifest | null;
+  if (!snap) return 0;
+  const covered = snap.vector[c.deviceId]?.[0] ?? 0;
+  const peers = engine.peers();
+  const acked = peers.every((d) => (d.head?.seen[c.deviceId] ?? 0) >= covered) || now - snap.at > COMPACTION_GRACE_MS;
+  if (!acked) return 0;
+  let deleted = 0;
+  const mine = new Set((await storage.list(engine.names.segments)).map((o) => o.name));
+  for (let seq = covered; seq >= 1; seq--) {
+    const name = engine.names.segment(c.deviceId, seq);
+    if (!mine.has(name)) break; // older ones went in an earlier round
+    await storage.delete(name);
+    deleted++;
+  }
+  for (const old of snap.superseded ?? []) {
+    for (let i = 0; i < old.chunks; i++) await storage.delete(engine.names.snapshotChunk(c.deviceId, old.id, i));
+    deleted += old.chunks;
+  }
+  if (snap.superseded?.length) state.updateConfig({ snapshot: { ...snap, superseded: [] } as SnapshotManifest });
+  return deleted;
+}
+
+export const digestOf = (bytes: Uint8Array) => sha256(bytes).toString('hex');
