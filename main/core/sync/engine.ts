@@ -55,8 +55,8 @@ export type RejectReason = 'format' | 'signature' | 'decrypt' | 'epoch' | 'rollb
 
 const REASON_TEXT: Record<RejectReason, string> = {
   format: 'was damaged or cut short',
-  signature: 'was not signed by the device it claims to come from',
-  decrypt: 'did not open with your sync key (changed, replayed or from another vault)',
+  signature: 'did not check out against the device it claims to come from (changed, moved, replayed or from elsewhere)',
+  decrypt: 'did not check out against your sync key (changed, moved, replayed or from another vault)',
   epoch: 'used a key epoch it should not',
   rollback: 'was older than one already seen (the storage went back in time)',
   fork: 'conflicts with what that device wrote before (a copied device?)',
