@@ -34,6 +34,7 @@ export const SyncTargetInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('webdav'), url: z.string().min(1).max(2048), username: z.string().max(1024), password: z.string().max(4096) }),
   z.strictObject({ kind: z.literal('folder'), path: z.string().min(1).max(4096) }),
 ]);
+export type SyncTargetInput = z.input<typeof SyncTargetInput>;
 
 const DeviceName = z.string().trim().min(1).max(64);
 /** As auth.recover takes it: the core checks the checksum and says what is wrong. */
@@ -44,6 +45,7 @@ const PairRequest = z.object({ id: z.string(), deviceName: z.string(), code: z.s
 
 /** A target as the UI shows it: its kind and a label, never a credential. */
 export const SyncTargetView = z.object({ kind: z.enum(SYNC_TARGET_KINDS), label: z.string() });
+export type SyncTargetView = z.infer<typeof SyncTargetView>;
 
 export const SyncStatus = z.object({
   state: z.enum(SYNC_STATES),
