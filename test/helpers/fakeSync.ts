@@ -4,10 +4,11 @@ import { CubbyError } from '../../main/core/errors';
 import type { SyncConflict, SyncDevice, SyncRuntime, SyncService, SyncStatus, SyncTargetInput } from '../../main/core/sync/api';
 
 /**
- * Tests only: a SyncRuntime with one in-memory service per person, so the bridge can be tested
- * before the engine exists. Each service starts with one other device, one conflict and one
- * pair request of its own (random ids), answers NOT_FOUND for any other id, and records every
- * call with the session it was made for.
+ * Tests only: a SyncRuntime with one in-memory service per person, so the bridge and the screen
+ * can be tested before the engine exists. Each service starts syncing, with one other device, one
+ * conflict and two pair requests of its own (random ids), answers NOT_FOUND for any other id,
+ * moves between states as the real one would (set up, pause, turn off...) and records every call
+ * with the session it was made for. It stores nothing and talks to no storage.
  */
 export interface FakeSyncCall {
   userId: string;
@@ -46,7 +47,10 @@ export class FakeSyncService implements SyncService {
       warnings: [],
       pendingMassDeletion: null,
       conflictCount: 1,
-      pairRequests: [{ id: hexId(), deviceName: 'Phone', code: '123456', at: 6 }],
+      pairRequests: [
+        { id: hexId(), deviceName: 'Phone', code: '123456', at: 6 },
+        { id: hexId(), deviceName: 'Tablet', code: '654321', at: 7 },
+      ],
     };
   }
 
@@ -65,26 +69,34 @@ export class FakeSyncService implements SyncService {
   }
   async setUp(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }) {
     this.call('setUp', input);
+    this.update({ state: 'idle', target: { kind: input.target.kind, label: `Fake ${input.target.kind}` }, thisDevice: { id: this.devicesList[0]!.id, name: input.deviceName } });
     return this.status();
   }
   async join(input: { target: SyncTargetInput; deviceName: string }) {
     this.call('join', input);
+    this.update({ state: 'waiting-for-approval' });
     return { code: '246810', ...this.leak };
   }
   async joinWithRecoveryKey(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }) {
     this.call('joinWithRecoveryKey', input);
+    this.update({ state: 'idle' });
     return this.status();
   }
   private pairRequest(id: string) {
-    if (!this.current.pairRequests.some((r) => r.id === id)) throw new CubbyError('NOT_FOUND', 'That pairing request is gone.');
+    const request = this.current.pairRequests.find((r) => r.id === id);
+    if (!request) throw new CubbyError('NOT_FOUND', 'That pairing request is gone.');
+    return request;
   }
   async approvePairing(id: string) {
     this.call('approvePairing', id);
-    this.pairRequest(id);
+    const request = this.pairRequest(id);
+    this.devicesList.push({ id: hexId(), name: request.deviceName, thisDevice: false, addedAt: Date.now(), lastSeenAt: null });
+    this.update({ pairRequests: this.current.pairRequests.filter((r) => r.id !== id) });
   }
   async rejectPairing(id: string) {
     this.call('rejectPairing', id);
     this.pairRequest(id);
+    this.update({ pairRequests: this.current.pairRequests.filter((r) => r.id !== id) });
   }
   async syncNow() {
     this.call('syncNow');
@@ -92,9 +104,11 @@ export class FakeSyncService implements SyncService {
   }
   pause() {
     this.call('pause');
+    this.update({ state: 'paused', progress: null });
   }
   resume() {
     this.call('resume');
+    this.update({ state: 'idle' });
   }
   async devices() {
     this.call('devices');
@@ -102,7 +116,10 @@ export class FakeSyncService implements SyncService {
   }
   async removeDevice(id: string) {
     this.call('removeDevice', id);
-    if (!this.devicesList.some((d) => d.id === id && !d.thisDevice)) throw new CubbyError('NOT_FOUND', 'That device is not in your sync.');
+    const at = this.devicesList.findIndex((d) => d.id === id && !d.thisDevice);
+    if (at < 0) throw new CubbyError('NOT_FOUND', 'That device is not in your sync.');
+    this.devicesList.splice(at, 1);
+    this.update({});
   }
   conflicts() {
     this.call('conflicts');
@@ -111,15 +128,20 @@ export class FakeSyncService implements SyncService {
   resolveConflict(id: string, keep: 'current' | 'lost') {
     this.call('resolveConflict', id, keep);
     if (!this.conflictList.some((c) => c.id === id)) throw new CubbyError('NOT_FOUND', 'That conflict is gone.');
+    this.conflictList = this.conflictList.filter((c) => c.id !== id);
+    this.update({ conflictCount: this.conflictList.length });
   }
   async decideMassDeletion(apply: boolean) {
     this.call('decideMassDeletion', apply);
+    this.update({ pendingMassDeletion: null });
   }
   dismissWarnings() {
     this.call('dismissWarnings');
+    this.update({ warnings: [] });
   }
   async turnOff() {
     this.call('turnOff');
+    this.update({ state: 'off', target: null, thisDevice: null, progress: null });
   }
   onChange(listener: (s: SyncStatus) => void) {
     this.listeners.add(listener);

@@ -163,7 +163,7 @@ function probe(channel: ChannelName, target: Target): unknown {
     'tools.approvals.revoke': { serverId: target.toolServerId, toolName: 'echo' },
     'tools.approve': { requestId: target.toolServerId, decision: 'always' },
     'sync.status': {},
-    'sync.setUp': { target: { kind: 'folder', path: `/tmp/${target.username}` }, deviceName: target.word, recoveryKey: WELL_FORMED_RECOVERY_KEY },
+    'sync.setUp': { target: { kind: 'folder', path: `/tmp/${target.username}` }, deviceName: 'Probe', recoveryKey: WELL_FORMED_RECOVERY_KEY },
     'sync.join': { target: { kind: 'webdav', url: `https://dav.example/${target.username}`, username: target.username, password: 'pw' }, deviceName: 'Probe' },
     'sync.joinWithRecoveryKey': {
       target: { kind: 's3', region: 'us-east-1', bucket: target.username, prefix: '', forcePathStyle: true, accessKeyId: 'AKIA', secretAccessKey: 'x' },

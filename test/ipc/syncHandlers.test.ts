@@ -20,14 +20,14 @@ const s3 = { kind: 's3', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1',
 const dav = { kind: 'webdav', url: 'https://dav.example/remote.php/dav/files/bob', username: 'bob', password: DAV_PASSWORD };
 
 /** A valid input for every sync channel; ids are filled in from the caller's own fake service. */
-function inputs(ids: { device: string; conflict: string; pair: string }): Record<string, unknown> {
+function inputs(ids: { device: string; conflict: string; pair: string; otherPair?: string }): Record<string, unknown> {
   return {
     'sync.status': {},
     'sync.setUp': { target: s3, deviceName: 'Desk', recoveryKey: RECOVERY },
     'sync.join': { target: dav, deviceName: 'Laptop' },
     'sync.joinWithRecoveryKey': { target: s3, deviceName: 'Laptop', recoveryKey: RECOVERY },
     'sync.approvePairing': { requestId: ids.pair },
-    'sync.rejectPairing': { requestId: ids.pair },
+    'sync.rejectPairing': { requestId: ids.otherPair ?? ids.pair },
     'sync.syncNow': {},
     'sync.pause': {},
     'sync.resume': {},
@@ -75,7 +75,7 @@ describe('with a sync runtime', () => {
   test("every channel reaches the caller's own service with the caller's own session", async () => {
     const bobSession = app.cubby.accounts.openSessions().find((s) => s.user.username === BOB.username)!;
     const mine = sync.of(bobSession.user.id);
-    const ids = { device: mine.devicesList[1]!.id, conflict: mine.conflictList[0]!.id, pair: mine.status().pairRequests[0]!.id };
+    const ids = { device: mine.devicesList[1]!.id, conflict: mine.conflictList[0]!.id, pair: mine.status().pairRequests[0]!.id, otherPair: mine.status().pairRequests[1]!.id };
     for (const channel of SYNC_CHANNELS) {
       const before = sync.sessions.length;
       const answer = await bob.call(channel, inputs(ids)[channel]);

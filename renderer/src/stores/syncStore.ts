@@ -31,8 +31,9 @@ export function applySyncStatus(status: SyncStatus): void {
     return;
   }
   if (status.state === 'waiting-for-approval') return;
-  // Progress ticks change nothing here: the lists are read again when a sync ends or a count moves.
-  const ended = before?.lastSyncAt !== status.lastSyncAt || before?.state !== status.state;
+  // Progress ticks change nothing here: the lists are read again when a sync ends or a count moves
+  // (an approved request is a new device).
+  const ended = before?.lastSyncAt !== status.lastSyncAt || before?.state !== status.state || before?.pairRequests.length !== status.pairRequests.length;
   if (ended || useSyncStore.getState().devices === null) void loadSyncDevices().catch(() => undefined);
   if (before?.conflictCount !== status.conflictCount || useSyncStore.getState().conflicts === null) void loadSyncConflicts().catch(() => undefined);
 }

@@ -66,9 +66,11 @@ export function PairRequests({ status }: { status: SyncStatus }) {
   const { busy, error, run } = useBusyAction();
   if (status.pairRequests.length === 0) return null;
   return (
-    <section className="card sync-pair" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Devices asking to join</h2>
-      <p className="card-lead">
+    <section className="card card-flush sync-pair" aria-labelledby={`${id}-title`}>
+      <div className="card-head">
+        <h2 id={`${id}-title`}>Devices asking to join</h2>
+      </div>
+      <p className="card-pad hint">
         Approve a device only if it is yours and it shows exactly the same code. Approving gives it your sync key: it can read everything in your vault.
       </p>
       <ul className="item-list">
@@ -92,7 +94,9 @@ export function PairRequests({ status }: { status: SyncStatus }) {
           </li>
         ))}
       </ul>
-      <SyncErrorAlert error={error} />
+      <div className="card-pad">
+        <SyncErrorAlert error={error} />
+      </div>
     </section>
   );
 }

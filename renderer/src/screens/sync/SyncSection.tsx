@@ -108,8 +108,8 @@ export default function SyncSection() {
         ) : null}
         <MassDeletionHold status={status} />
         <SyncWarnings status={status} />
-        <PairRequests status={status} />
         <SyncStatusCard status={status} />
+        <PairRequests status={status} />
         <SyncConflicts />
         <SyncDevices />
         <div className="actions">

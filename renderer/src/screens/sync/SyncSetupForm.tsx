@@ -115,20 +115,32 @@ export function SyncSetupForm() {
         computers read them with a key only your devices have.
       </p>
 
-      <fieldset className="field sync-choice">
+      <fieldset className="sync-choice">
         <legend>How does this computer start?</legend>
         {MODES.map((m) => (
-          <label key={m.id} className="sync-option">
-            <input type="radio" name={`${id}-mode`} value={m.id} checked={mode === m.id} onChange={() => setMode(m.id)} />
+          <div key={m.id} className="sync-option">
+            <input
+              type="radio"
+              id={`${id}-mode-${m.id}`}
+              name={`${id}-mode`}
+              value={m.id}
+              checked={mode === m.id}
+              aria-describedby={`${id}-mode-${m.id}-hint`}
+              onChange={() => setMode(m.id)}
+            />
             <span>
-              <span className="sync-option-label">{m.label}</span>
-              <span className="hint">{m.hint}</span>
+              <label htmlFor={`${id}-mode-${m.id}`} className="sync-option-label">
+                {m.label}
+              </label>
+              <span className="hint" id={`${id}-mode-${m.id}-hint`}>
+                {m.hint}
+              </span>
             </span>
-          </label>
+          </div>
         ))}
       </fieldset>
 
-      <fieldset className="field sync-choice">
+      <fieldset className="sync-choice">
         <legend>Where to keep the encrypted copy</legend>
         {KINDS.map((k) => (
           <label key={k.id} className="sync-option sync-option-inline">
