@@ -12,6 +12,7 @@ import { Router, type ProviderRuntime, type RouterLog } from './ipc/router';
 import type { ToolCallerFactory } from './core/workflows/toolCaller';
 import { toolCaller } from './core/tools';
 import { requirePolicy } from './core/policy/enforce';
+import type { SyncRuntime } from './core/sync/api';
 
 export interface CubbyOptions {
   dataDir: string;
@@ -39,6 +40,11 @@ export interface CubbyOptions {
   providerRuntime?: ProviderRuntime;
   /** How workflow tool steps reach MCP tool servers (main/core/tools' toolCaller); tests pass a recording one. */
   toolCaller?: ToolCallerFactory;
+  /**
+   * Hook for sync (issue 12): the runtime that gives each session its SyncService. Without it the
+   * sync channels answer NOT_SUPPORTED. The real runtime is made by the sync engine's owner.
+   */
+  sync?: SyncRuntime;
 }
 
 export interface Cubby {
@@ -84,6 +90,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     idleLockSeconds,
     providerRuntime: opts.providerRuntime,
     toolCaller: opts.toolCaller ?? policyCheckedToolCaller(policy),
+    sync: opts.sync,
   });
   router.workflows.scheduler.start();
   const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;

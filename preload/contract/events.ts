@@ -5,6 +5,7 @@ import { Message, MESSAGE_STATUSES } from './conversations';
 import { SessionInfo } from './shared';
 import { RunChanged } from './workflows';
 import { ToolApprovalNeeded } from './tools';
+import { SyncStatus } from './sync';
 
 export const LOCK_REASONS = ['user', 'idle', 'system', 'signed-out', 'account-changed', 'replaced', 'closed'] as const;
 export type LockReason = (typeof LOCK_REASONS)[number];
@@ -46,4 +47,6 @@ export const events = {
   'runs.changed': RunChanged,
   /** An agent waits for the person to approve a tool (answer with tools.approve; no answer in time is a deny). */
   'tools.approvalNeeded': ToolApprovalNeeded,
+  /** This person's sync status changed (progress, a device, a warning, a pair request). */
+  'sync.changed': SyncStatus,
 } as const;

@@ -39,6 +39,7 @@ import { groupsChannels } from './groups';
 import { sharingChannels } from './sharing';
 import { workflowsChannels } from './workflows';
 import { toolsChannels } from './tools';
+import { syncChannels } from './sync';
 import type { BridgeError, Duplicates, MustBeNone } from './shared';
 
 export { AUDIT_ACTIONS, ERROR_CODES };
@@ -53,6 +54,7 @@ export { Workflow, RunSummary, RunDetail, RUN_STATUSES, RUN_TRIGGERS, SCHEDULE_P
 export { groupsChannels, sharingChannels, workflowsChannels, toolsChannels };
 export { ToolServerView, ToolView, ToolApprovalNeeded, TOOL_SERVER_STATES } from './tools';
 export { GroupSummary } from './groups';
+export { syncChannels, SyncStatus, SyncDevice, SyncConflict, SyncTargetInput, SyncTargetView, SYNC_STATES, SYNC_TARGET_KINDS } from './sync';
 export { AccessLevel, SharedAgentSummary, SharedAgentDefinition, GrantView, QuotaView, AccessLogEntry, ActivityEntry, Directory, Subject } from './sharing';
 export { Agent, MEMORY_ACCESS } from './agents';
 export { ProviderConnection, ModelInfo, LocalServerOffer, PROVIDER_KINDS } from './providers';
@@ -77,6 +79,7 @@ type Areas = [
   typeof sharingChannels,
   typeof workflowsChannels,
   typeof toolsChannels,
+  typeof syncChannels,
 ];
 
 /** Fails to compile, naming the channel, if two areas declare the same one. */
@@ -98,6 +101,7 @@ export const channels = {
   ...sharingChannels,
   ...workflowsChannels,
   ...toolsChannels,
+  ...syncChannels,
 } as const;
 
 export type Channels = typeof channels;

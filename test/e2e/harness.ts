@@ -6,6 +6,7 @@ import { chromium, type BrowserContext } from '@playwright/test';
 import { startCubby, type Cubby } from '../../main/app';
 import { startBrowserHost, type BrowserHost } from '../../main/browserHost/server';
 import type { MachinePolicySource } from '../../main/core/policy/source';
+import type { SyncRuntime } from '../../main/core/sync/api';
 import { parseLocalServerPorts } from '../../main/browserHost/localServerPorts';
 import { startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { removeDir, tempDataDir, testKeychain } from '../helpers/env';
@@ -38,7 +39,13 @@ export const E2E_MACHINE_POLICY: MachinePolicySource = {
   read: () => ({ status: 'found', values: { minPasswordLength: 10, maxIdleMinutes: 30 }, ignored: [] }),
 };
 
-export async function startHarness(opts: { localOllama?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: {
+    localOllama?: boolean;
+    /** The sync runtime this install's router uses (issue 12); without it, whatever startCubby makes by default. */
+    sync?: SyncRuntime;
+  } = {},
+): Promise<Harness> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('Renderer not built: run npx vite build first.');
   const dataDir = tempDataDir('cubby-e2e-data-');
   const ollama = opts.localOllama ? await startFakeProvider() : null;
@@ -52,6 +59,7 @@ export async function startHarness(opts: { localOllama?: boolean } = {}): Promis
     // An organization's policy, so the screens show (and axe scans) "Set by your organization".
     machinePolicy: E2E_MACHINE_POLICY,
     ...(localServerPorts ? { providerRuntime: { maxRetries: 0, localServerPorts } } : {}),
+    ...(opts.sync ? { sync: opts.sync } : {}),
   });
   const host = await startBrowserHost({ router: cubby.router, rendererDir: RENDERER_DIR });
   const profileDirs: string[] = [];

@@ -14,6 +14,7 @@ import { groupsHandlers } from '../../main/ipc/handlers/groups';
 import { sharingHandlers } from '../../main/ipc/handlers/sharing';
 import { workflowsHandlers } from '../../main/ipc/handlers/workflows';
 import { toolsHandlers } from '../../main/ipc/handlers/tools';
+import { syncHandlers } from '../../main/ipc/handlers/sync';
 import { handlers, type Handler, type HandlerCoverageProblems } from '../../main/ipc/handlers';
 import {
   accountChannels,
@@ -32,6 +33,7 @@ import {
   sharingChannels,
   workflowsChannels,
   toolsChannels,
+  syncChannels,
 } from '../../preload/contract';
 import type { Duplicates, MustBeNone } from '../../preload/contract/shared';
 
@@ -56,6 +58,7 @@ const AREAS = [
   ['sharing', sharingChannels, sharingHandlers],
   ['workflows', workflowsChannels, workflowsHandlers],
   ['tools', toolsChannels, toolsHandlers],
+  ['sync', syncChannels, syncHandlers],
 ] as const;
 
 test("each area's handler file handles exactly that area's channels", () => {
@@ -85,6 +88,7 @@ type ChatAreas = [
   typeof sharingHandlers,
   typeof workflowsHandlers,
   typeof toolsHandlers,
+  typeof syncHandlers,
 ];
 type Real = [typeof appHandlers, typeof authHandlers, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];
 type Missing = [typeof appHandlers, Omit<typeof authHandlers, 'auth.login'>, typeof accountHandlers, typeof settingsHandlers, typeof adminHandlers, ...ChatAreas];

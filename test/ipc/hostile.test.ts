@@ -8,6 +8,7 @@ import { newRecoveryKey } from '../../main/core/keys/recoveryKey';
 import { ADMIN, BOB, removeDir, TEST_POLICY, tempDataDir, testKeychain } from '../helpers/env';
 import { reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { settle, WsClient } from '../helpers/wsClient';
+import { FakeSyncRuntime } from '../helpers/fakeSync';
 
 /**
  * The hostile-client suite over the real transport: Bob (an ordinary user) calls every channel
@@ -39,6 +40,10 @@ interface Target {
   /** Her workflow and one finished run of it. */
   workflowId: string;
   runId: string;
+  /** Her sync's other device, open conflict and waiting pair request (a fake sync runtime's). */
+  syncDeviceId: string;
+  syncConflictId: string;
+  syncPairRequestId: string;
 }
 
 /** Victim = Carol's ids; a nonexistent id otherwise. Every channel must appear here. */
@@ -157,6 +162,26 @@ function probe(channel: ChannelName, target: Target): unknown {
     'tools.list': { serverId: target.toolServerId },
     'tools.approvals.revoke': { serverId: target.toolServerId, toolName: 'echo' },
     'tools.approve': { requestId: target.toolServerId, decision: 'always' },
+    'sync.status': {},
+    'sync.setUp': { target: { kind: 'folder', path: `/tmp/${target.username}` }, deviceName: 'Probe', recoveryKey: WELL_FORMED_RECOVERY_KEY },
+    'sync.join': { target: { kind: 'webdav', url: `https://dav.example/${target.username}`, username: target.username, password: 'pw' }, deviceName: 'Probe' },
+    'sync.joinWithRecoveryKey': {
+      target: { kind: 's3', region: 'us-east-1', bucket: target.username, prefix: '', forcePathStyle: true, accessKeyId: 'AKIA', secretAccessKey: 'x' },
+      deviceName: 'Probe',
+      recoveryKey: WELL_FORMED_RECOVERY_KEY,
+    },
+    'sync.approvePairing': { requestId: target.syncPairRequestId },
+    'sync.rejectPairing': { requestId: target.syncPairRequestId },
+    'sync.syncNow': {},
+    'sync.pause': {},
+    'sync.resume': {},
+    'sync.devices': {},
+    'sync.removeDevice': { deviceId: target.syncDeviceId },
+    'sync.conflicts': {},
+    'sync.resolveConflict': { id: target.syncConflictId, keep: 'lost' },
+    'sync.decideMassDeletion': { apply: true },
+    'sync.dismissWarnings': {},
+    'sync.turnOff': {},
   };
   return inputs[channel];
 }
@@ -174,6 +199,7 @@ const LOOKUPS: ChannelName[] = [
   'memory.setEmbeddings',
   'workflows.get', 'workflows.create', 'workflows.update', 'workflows.delete', 'workflows.runNow', 'runs.get', 'runs.cancel', 'runs.delete',
   'tools.servers.create', 'tools.servers.update', 'tools.servers.delete', 'tools.list', 'tools.approvals.revoke',
+  'sync.approvePairing', 'sync.rejectPairing', 'sync.removeDevice', 'sync.resolveConflict',
 ];
 
 /** Channels whose probe would end Bob's own session; they run last. */
@@ -190,6 +216,7 @@ describe('hostile client over the browser host', () => {
   let carolId: string;
   let fake: FakeProvider;
   let carolTarget: Target;
+  const sync = new FakeSyncRuntime();
   const WORD = 'xylophonic';
 
   beforeAll(async () => {
@@ -203,6 +230,7 @@ describe('hostile client over the browser host', () => {
       policy: { ...TEST_POLICY, freeFailures: 1000 },
       // Local-server probing finds the fake provider, so that channel's answer has content to compare.
       providerRuntime: { maxRetries: 0, localServerPorts: { Ollama: fake.port, 'LM Studio': fake.port } },
+      sync,
     });
     host = await startBrowserHost({ router: cubby.router, rendererDir });
     otherHost = await startBrowserHost({ router: cubby.router, rendererDir });
@@ -254,6 +282,9 @@ describe('hostile client over the browser host', () => {
     const { runId } = await value('workflows.runNow', { id: workflow.id, inputs: { topic: WORD } });
     for (let i = 0; i < 500 && (await value('runs.get', { id: runId })).status !== 'succeeded'; i++) await settle(10);
     const toolServer = await value('tools.servers.create', { kind: 'stdio', name: 'Carol tools', command: '/bin/true', env: [{ name: 'TOKEN', secretId: secret.id }] });
+    const syncDevices = await value('sync.devices', {});
+    const syncConflicts = await value('sync.conflicts', {});
+    const syncStatus = await value('sync.status', {});
     carolTarget = {
       userId: carolId,
       username: CAROL.username,
@@ -271,6 +302,9 @@ describe('hostile client over the browser host', () => {
       word: WORD,
       workflowId: workflow.id,
       runId,
+      syncDeviceId: syncDevices.find((d: { thisDevice: boolean }) => !d.thisDevice).id,
+      syncConflictId: syncConflicts[0].id,
+      syncPairRequestId: syncStatus.pairRequests[0].id,
     };
   });
 
@@ -302,7 +336,11 @@ describe('hostile client over the browser host', () => {
       word: 'quixotical',
       workflowId: NOBODY_ID,
       runId: NOBODY_ID,
+      syncDeviceId: NOBODY_ID,
+      syncConflictId: NOBODY_ID,
+      syncPairRequestId: NOBODY_ID,
     };
+    const carolSyncCalls = sync.calls.filter((c) => c.userId === carolId).length;
     const order = [...CHANNEL_NAMES.filter((c) => !ENDS_SESSION.includes(c)), ...ENDS_SESSION];
     expect(new Set(order)).toEqual(new Set(CHANNEL_NAMES));
 
@@ -340,6 +378,10 @@ describe('hostile client over the browser host', () => {
     expect(await carolSays('shared.grants', { id: carol.sharedAgentId })).toEqual([]);
     expect(await carolSays('workflows.get', { id: carol.workflowId })).toMatchObject({ name: 'Carol flow' });
     expect(await carolSays('runs.get', { id: carol.runId })).toMatchObject({ status: 'succeeded', inputs: { topic: WORD } });
+    // Bob's sync calls all reached his own sync: none reached hers.
+    expect(sync.calls.filter((c) => c.userId === carolId).length).toBe(carolSyncCalls);
+    expect(sync.calls.some((c) => c.method === 'removeDevice' && c.args[0] === carol.syncDeviceId)).toBe(true);
+    expect(await carolSays('sync.devices', {})).toEqual(expect.arrayContaining([expect.objectContaining({ id: carol.syncDeviceId })]));
     for (const list of ['agents.list', 'providers.list', 'secrets.list', 'conversations.list', 'memory.list', 'shared.list', 'workflows.list', 'runs.list']) {
       expect(JSON.stringify(await bobWs.call(list, {})), list).not.toMatch(/carol|xylophonic/i);
     }

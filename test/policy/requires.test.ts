@@ -29,6 +29,22 @@ const INPUTS: Partial<Record<ChannelName, unknown>> = {
   'tools.list': { serverId: '00000000-0000-4000-8000-000000000000' },
   'tools.approvals.revoke': { serverId: '00000000-0000-4000-8000-000000000000', toolName: 'echo' },
   'tools.approve': { requestId: '00000000-0000-4000-8000-000000000000', decision: 'deny' },
+  'sync.status': {},
+  'sync.setUp': { target: { kind: 'folder', path: '/tmp/cubby-sync' }, deviceName: 'Desk', recoveryKey: 'AAAA-BBBB' },
+  'sync.join': { target: { kind: 'folder', path: '/tmp/cubby-sync' }, deviceName: 'Laptop' },
+  'sync.joinWithRecoveryKey': { target: { kind: 'folder', path: '/tmp/cubby-sync' }, deviceName: 'Laptop', recoveryKey: 'AAAA-BBBB' },
+  'sync.approvePairing': { requestId: '0123456789abcdef' },
+  'sync.rejectPairing': { requestId: '0123456789abcdef' },
+  'sync.syncNow': {},
+  'sync.pause': {},
+  'sync.resume': {},
+  'sync.devices': {},
+  'sync.removeDevice': { deviceId: '0123456789abcdef' },
+  'sync.conflicts': {},
+  'sync.resolveConflict': { id: '0123456789abcdef', keep: 'current' },
+  'sync.decideMassDeletion': { apply: false },
+  'sync.dismissWarnings': {},
+  'sync.turnOff': {},
 };
 
 /** Areas whose every channel is a feature a policy switch governs (later issues add them). */

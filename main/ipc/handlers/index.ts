@@ -20,6 +20,7 @@ import { groupsHandlers } from './groups';
 import { sharingHandlers } from './sharing';
 import { workflowsHandlers } from './workflows';
 import { toolsHandlers } from './tools';
+import { syncHandlers } from './sync';
 
 export type { AreaHandlers, Handler } from './context';
 
@@ -52,6 +53,7 @@ type Areas = [
   typeof sharingHandlers,
   typeof workflowsHandlers,
   typeof toolsHandlers,
+  typeof syncHandlers,
 ];
 
 /** Fails to compile, naming the channel, unless every channel has exactly one handler. */
@@ -73,4 +75,5 @@ export const handlers: Handlers = {
   ...sharingHandlers,
   ...workflowsHandlers,
   ...toolsHandlers,
+  ...syncHandlers,
 };

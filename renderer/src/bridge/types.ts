@@ -41,6 +41,10 @@ export type {
   RunDetail,
   ToolServerView,
   ToolView,
+  SyncStatus,
+  SyncDevice,
+  SyncConflict,
+  SyncTargetInput,
 } from '../../../preload/contract';
 export type { ErrorCode } from '../../../main/core/errorCodes';
 export type { AuditAction } from '../../../main/core/catalog/auditActions';

@@ -17,6 +17,7 @@ const MemorySection = lazy(() => import('./agents/MemorySection'));
 const SharedAgentsSection = lazy(() => import('./sharing/SharedAgentsSection'));
 const GroupsSection = lazy(() => import('./admin/GroupsSection'));
 const WorkflowsSection = lazy(() => import('./workflows/WorkflowsSection'));
+const SyncSection = lazy(() => import('./sync/SyncSection'));
 
 /**
  * The signed-in shell: header, navigation and the current section. On arrival (sign-in, unlock)
@@ -63,6 +64,7 @@ export function WorkspaceScreen() {
             {shown === 'shared' ? <SharedAgentsSection /> : null}
             {shown === 'groups' ? <GroupsSection /> : null}
             {shown === 'workflows' ? <WorkflowsSection /> : null}
+            {shown === 'sync' ? <SyncSection /> : null}
           </Suspense>
         </main>
       </div>

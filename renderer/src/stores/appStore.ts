@@ -7,6 +7,7 @@ import { initialAdminState, useAdminStore } from './adminStore';
 import { useSessionStore } from './sessionStore';
 import { listenForChatEvents } from './chatStore';
 import { listenForSharingEvents } from './sharingStore';
+import { listenForSyncEvents } from './syncStore';
 
 /**
  * Which screen the window shows, from main's app.status. It holds no user data beyond the
@@ -105,6 +106,7 @@ export function startApp(): void {
   bridge.on('session.changed', ({ session }) => applySessionChange(session));
   listenForChatEvents();
   listenForSharingEvents();
+  listenForSyncEvents();
   onBridgeClosed(() => {
     resetUserStores();
     useAppStore.setState({

@@ -6,6 +6,7 @@ import { initialLibraryState, useLibraryStore } from './libraryStore';
 import { initialSessionState, useSessionStore } from './sessionStore';
 import { initialSettingsState, useSettingsStore } from './settingsStore';
 import { initialSharingState, useSharingStore } from './sharingStore';
+import { initialSyncState, useSyncStore } from './syncStore';
 
 /** Lock and sign-out drop everything this window knew about its user. */
 export function resetUserStores(): void {
@@ -18,4 +19,5 @@ export function resetUserStores(): void {
   useChatStore.setState(initialChatState, true);
   useImageStore.setState(initialImageState, true);
   useSharingStore.setState(initialSharingState, true);
+  useSyncStore.setState(initialSyncState, true);
 }

@@ -7,7 +7,7 @@ interface SessionState {
   section: WorkspaceSection;
 }
 
-export type WorkspaceSection = 'home' | 'chat' | 'agents' | 'providers' | 'memory' | 'settings' | 'users' | 'audit' | 'shared' | 'groups' | 'workflows';
+export type WorkspaceSection = 'home' | 'chat' | 'agents' | 'providers' | 'memory' | 'settings' | 'users' | 'audit' | 'shared' | 'groups' | 'workflows' | 'sync';
 
 export const initialSessionState: SessionState = { session: null, section: 'home' };
 

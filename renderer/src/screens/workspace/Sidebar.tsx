@@ -13,6 +13,7 @@ const ITEMS: { id: WorkspaceSection; label: string; admin?: boolean }[] = [
   { id: 'memory', label: 'Memory' },
   { id: 'shared', label: 'Shared agents' },
   { id: 'workflows', label: 'Workflows' },
+  { id: 'sync', label: 'Sync' },
   { id: 'settings', label: 'Settings' },
   { id: 'users', label: 'Users', admin: true },
   { id: 'groups', label: 'Groups', admin: true },
