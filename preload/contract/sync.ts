@@ -58,6 +58,8 @@ export const SyncStatus = z.object({
   warnings: z.array(Warning),
   pendingMassDeletion: z.object({ count: z.number(), deviceName: z.string() }).nullable(),
   conflictCount: z.number(),
+  /** On a device waiting to join: the code to compare, once the other device has answered. */
+  joinCode: z.string().regex(/^\d{6}$/).nullable(),
   pairRequests: z.array(PairRequest),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
@@ -80,7 +82,7 @@ export const syncChannels = {
   /** First device: checks the target, makes the sync key, writes the first snapshot. The recovery key proves it is the owner. */
   'sync.setUp': channel(z.strictObject({ target: SyncTargetInput, deviceName: DeviceName, recoveryKey: RecoveryKey }), SyncStatus, 'session', needs),
   /** New device: asks a device already syncing to approve it; answers the code both devices show. */
-  'sync.join': channel(z.strictObject({ target: SyncTargetInput, deviceName: DeviceName }), z.object({ code: z.string() }), 'session', needs),
+  'sync.join': channel(z.strictObject({ target: SyncTargetInput, deviceName: DeviceName }), SyncStatus, 'session', needs),
   /** New device when every old one is lost. */
   'sync.joinWithRecoveryKey': channel(
     z.strictObject({ target: SyncTargetInput, deviceName: DeviceName, recoveryKey: RecoveryKey }),

@@ -43,6 +43,7 @@ export class FakeSyncService implements SyncService {
       progress: null,
       firstSync: false,
       lastSyncAt: 5,
+      joinCode: null,
       error: null,
       warnings: [],
       pendingMassDeletion: null,
@@ -74,8 +75,8 @@ export class FakeSyncService implements SyncService {
   }
   async join(input: { target: SyncTargetInput; deviceName: string }) {
     this.call('join', input);
-    this.update({ state: 'waiting-for-approval' });
-    return { code: '246810', ...this.leak };
+    this.update({ state: 'waiting-for-approval', joinCode: '246810' });
+    return { ...this.status(), ...this.leak };
   }
   async joinWithRecoveryKey(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }) {
     this.call('joinWithRecoveryKey', input);

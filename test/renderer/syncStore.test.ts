@@ -33,6 +33,7 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   progress: null,
   firstSync: false,
   lastSyncAt: 1000,
+  joinCode: null,
   error: null,
   warnings: [],
   pendingMassDeletion: null,
@@ -85,16 +86,16 @@ describe('sync store', () => {
     expect(count('sync.conflicts')).toBe(conflicts + 1);
   });
 
-  it('keeps the join code while waiting for approval and drops it after', async () => {
+  it('shows the join code main reports while waiting for approval, and none after', async () => {
     bridge.answer('sync.status', status({ state: 'waiting-for-approval' }));
     await s.loadSyncStatus();
-    s.setJoinCode('246810');
-    bridge.emit('sync.changed', status({ state: 'waiting-for-approval' }));
+    expect(s.useSyncStore.getState().status?.joinCode).toBeNull();
+    bridge.emit('sync.changed', status({ state: 'waiting-for-approval', joinCode: '246810' }));
     await settle();
-    expect(s.useSyncStore.getState().joinCode).toBe('246810');
+    expect(s.useSyncStore.getState().status?.joinCode).toBe('246810');
     bridge.emit('sync.changed', status({ state: 'syncing', firstSync: true, progress: { phase: 'download', done: 1, total: 9 } }));
     await settle();
-    expect(s.useSyncStore.getState().joinCode).toBeNull();
+    expect(s.useSyncStore.getState().status?.joinCode).toBeNull();
   });
 
   it('a lock empties the store, and a status asked for before it is not kept', async () => {

@@ -61,7 +61,7 @@ async function thenStatus(ctx: HandlerContext, action: (service: SyncService) =>
 export const syncHandlers: AreaHandlers<keyof typeof syncChannels> = {
   'sync.status': (_input, ctx) => serviceOf(ctx).status(),
   'sync.setUp': (input, ctx) => serviceOf(ctx).setUp(input),
-  'sync.join': async (input, ctx) => ({ code: (await serviceOf(ctx).join(input)).code }),
+  'sync.join': (input, ctx) => serviceOf(ctx).join(input),
   'sync.joinWithRecoveryKey': (input, ctx) => serviceOf(ctx).joinWithRecoveryKey(input),
   'sync.approvePairing': (input, ctx) => thenStatus(ctx, (s) => s.approvePairing(input.requestId)),
   'sync.rejectPairing': (input, ctx) => thenStatus(ctx, (s) => s.rejectPairing(input.requestId)),

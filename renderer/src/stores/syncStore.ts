@@ -14,18 +14,16 @@ interface SyncState {
   loadError: BridgeCallError | null;
   devices: SyncDevice[] | null;
   conflicts: SyncConflict[] | null;
-  /** The code this device showed when it asked to join; compared on the other device. */
-  joinCode: string | null;
 }
 
-export const initialSyncState: SyncState = { status: null, loadError: null, devices: null, conflicts: null, joinCode: null };
+export const initialSyncState: SyncState = { status: null, loadError: null, devices: null, conflicts: null };
 
 export const useSyncStore = create<SyncState>()(() => initialSyncState);
 
 /** Take a status main answered; what the device and conflict lists show follows it. */
 export function applySyncStatus(status: SyncStatus): void {
   const before = useSyncStore.getState().status;
-  useSyncStore.setState({ status, loadError: null, ...(status.state !== 'waiting-for-approval' ? { joinCode: null } : {}) });
+  useSyncStore.setState({ status, loadError: null });
   if (status.state === 'off') {
     useSyncStore.setState({ devices: null, conflicts: null });
     return;
@@ -65,10 +63,6 @@ export async function syncAction(action: () => Promise<SyncStatus>): Promise<voi
   const current = sameSession();
   const status = await action();
   if (current()) applySyncStatus(status);
-}
-
-export function setJoinCode(code: string | null): void {
-  useSyncStore.setState({ joinCode: code });
 }
 
 let listening = false;

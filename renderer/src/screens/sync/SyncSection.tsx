@@ -69,7 +69,7 @@ function JoinWaiting({ code }: { code: string | null }) {
 export default function SyncSection() {
   const status = useSyncStore((s) => s.status);
   const loadError = useSyncStore((s) => s.loadError);
-  const joinCode = useSyncStore((s) => s.joinCode);
+  const joinCode = useSyncStore((s) => s.status?.joinCode ?? null);
   const allowSync = usePolicyStore((s) => s.policy?.allowSync);
   const [turningOff, setTurningOff] = useState(false);
   const forbidden = allowSync?.value === false;

@@ -5,7 +5,7 @@ import { BusyButton } from '../../components/BusyButton';
 import { Field } from '../../components/Field';
 import { useBusyAction } from '../../components/useBusyAction';
 import { useSessionStore } from '../../stores/sessionStore';
-import { applySyncStatus, setJoinCode } from '../../stores/syncStore';
+import { applySyncStatus } from '../../stores/syncStore';
 import { SyncErrorAlert } from './syncErrors';
 
 type Mode = 'setUp' | 'join' | 'recover';
@@ -98,11 +98,7 @@ export function SyncSetupForm() {
     await run(async () => {
       if (mode === 'setUp') applySyncStatus(await api('sync.setUp', { target, deviceName, recoveryKey }));
       else if (mode === 'recover') applySyncStatus(await api('sync.joinWithRecoveryKey', { target, deviceName, recoveryKey }));
-      else {
-        const { code } = await api('sync.join', { target, deviceName });
-        setJoinCode(code);
-        applySyncStatus(await api('sync.status', {}));
-      }
+      else applySyncStatus(await api('sync.join', { target, deviceName }));
     });
   };
 
