@@ -1,0 +1,134 @@
+/**
+ * A real S3 server for the tests: Ceph's RADOS gateway from Debian's packages (radosgw,
+ * ceph-mon, ceph-osd; scripts/setup.sh installs them), with one monitor and one in-memory OSD
+ * (memstore), cephx off, everything under one temp directory and on random 127.0.0.1 ports.
+ * RGW checks AWS signatures (a wrong secret gets 403) and honours If-None-Match on PUT.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { freePort, logTail, spawnDaemon, stopDaemon, waitFor } from './processes';
+
+const run = promisify(execFile);
+
+export interface S3Server {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** How long the start took (ms), for the record. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+
+export async function startS3Server(): Promise<S3Server> {
+  const began = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'cubby-rgw-'));
+  for (const sub of ['run', 'log', 'mon', 'osd/ceph-0', 'rgw']) mkdirSync(join(dir, sub), { recursive: true });
+  const [monPort, rgwPort] = [await freePort(), await freePort()];
+  const fsid = randomUUID();
+  const conf = join(dir, 'ceph.conf');
+  writeFileSync(
+    conf,
+    `[global]
+fsid = ${fsid}
+mon host = v1:127.0.0.1:${monPort}
+public addr = 127.0.0.1
+ms bind msgr2 = false
+ms bind ipv6 = false
+auth cluster required = none
+auth service required = none
+auth client required = none
+run dir = ${dir}/run
+admin socket = ${dir}/run/$name.asok
+log file = ${dir}/log/$name.log
+keyring = ${dir}/keyring
+mon data = ${dir}/mon/$cluster-$id
+osd data = ${dir}/osd/$cluster-$id
+osd objectstore = memstore
+memstore device bytes = 1073741824
+osd pool default size = 1
+osd pool default min size = 1
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+osd crush chooseleaf type = 0
+mon allow pool size one = true
+mon max pg per osd = 1000
+mon warn on pool no redundancy = false
+mon data avail warn = 1
+mon data avail crit = 0
+
+[client.rgw]
+rgw frontends = beast endpoint=127.0.0.1:${rgwPort}
+rgw data = ${dir}/rgw
+rgw dns name = localhost
+`,
+  );
+  const logs = ['mon.out', 'osd.out', 'rgw.out', 'mon.a.log', 'osd.0.log', 'client.rgw.log'].map((f) => join(dir, 'log', f));
+  const daemons: ReturnType<typeof spawnDaemon>[] = [];
+  const stop = async () => {
+    // SIGKILL at once: the data is in memory and the directory goes anyway (a memstore OSD
+    // asked to stop politely first writes everything it holds to disk).
+    for (const d of daemons.reverse()) await stopDaemon(d, 0);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const ceph = (args: string[]) => run('ceph', ['-c', conf, '--connect-timeout', '5', ...args], { timeout: 15_000 });
+  try {
+    await run('monmaptool', ['--create', '--addv', 'a', `v1:127.0.0.1:${monPort}`, '--fsid', fsid, join(dir, 'monmap')]);
+    await run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap')]);
+    daemons.push(spawnDaemon('ceph-mon', ['-c', conf, '-i', 'a', '-f'], logs[0]));
+
+    const osdUuid = randomUUID();
+    let osdId = '';
+    await waitFor(
+      'ceph-mon',
+      async () => {
+        osdId = (await ceph(['osd', 'new', osdUuid])).stdout.trim();
+        return osdId === '0';
+      },
+      60_000,
+      daemons,
+      logs,
+    );
+    await run('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
+    daemons.push(spawnDaemon('ceph-osd', ['-c', conf, '-i', '0', '-f'], logs[1]));
+    daemons.push(spawnDaemon('radosgw', ['-c', conf, '-n', 'client.rgw', '-f'], logs[2]));
+
+    const endpoint = `http://127.0.0.1:${rgwPort}`;
+    // RGW listens once it has made its pools, which needs the OSD up: one probe covers both.
+    await waitFor('radosgw', async () => (await fetch(endpoint, { signal: AbortSignal.timeout(2000) })).status > 0, 120_000, daemons, logs);
+
+    const accessKeyId = `CUBBY${randomBytes(8).toString('hex').toUpperCase()}`;
+    const secretAccessKey = randomBytes(24).toString('base64url');
+    await run('radosgw-admin', ['-c', conf, 'user', 'create', '--uid=cubby', '--display-name=cubby', `--access-key=${accessKeyId}`, `--secret-key=${secretAccessKey}`], {
+      timeout: 30_000,
+    });
+    const bucket = `cubby-${randomBytes(4).toString('hex')}`;
+    const client = new S3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+    // A fresh user can take a moment to be visible to the gateway's cache.
+    await waitFor(
+      'bucket',
+      async () => {
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        return true;
+      },
+      20_000,
+      daemons,
+      logs,
+    );
+    client.destroy();
+    return { endpoint, region: REGION, bucket, accessKeyId, secretAccessKey, startMs: Date.now() - began, stop };
+  } catch (e) {
+    const tail = logTail(logs);
+    await stop();
+    throw new Error(`The test S3 server (Ceph radosgw) did not start: ${(e as Error).message}\n${tail}`);
+  }
+}
