@@ -1,7 +1,8 @@
 /**
- * A real WebDAV server for the tests: Apache httpd with mod_dav and mod_dav_fs (Debian's apache2
- * package), in the foreground with its own config, basic auth from an htpasswd file, on a random
- * 127.0.0.1 port, all under one temp directory. Apache honours If-None-Match: * on PUT.
+ * A real WebDAV server for the tests: Apache httpd with mod_dav and mod_dav_fs (Debian's
+ * apache2-bin and apache2-utils), in the foreground with its own config, basic auth from an
+ * htpasswd file, on a random 127.0.0.1 port, all under one temp directory. Apache honours
+ * If-None-Match: * on PUT (it checks, then writes: two racing writers can both succeed).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +22,7 @@ export interface WebdavServer {
   stop(): Promise<void>;
 }
 
-const MODULES = ['mpm_event', 'authn_core', 'authz_core', 'authn_file', 'authz_user', 'auth_basic', 'dav', 'dav_fs', 'alias', 'mime'];
+const MODULES = ['mpm_event', 'authn_core', 'authz_core', 'authn_file', 'authz_user', 'auth_basic', 'dav', 'dav_fs'];
 
 /** Started as root, Apache's workers drop to www-data: the files they write must be theirs. */
 async function workerUser(): Promise<{ user: string; uid: number; gid: number } | null> {
@@ -65,7 +66,6 @@ Mutex file:${dir}/run default
 DefaultRuntimeDir ${dir}/run
 ErrorLog ${dir}/error.log
 LogLevel warn
-TypesConfig /etc/mime.types
 DavLockDB ${lock}/davlock
 DocumentRoot ${files}
 StartServers 1

@@ -18,6 +18,7 @@ const HttpUrl = z
   .url({ protocol: /^https?$/ })
   .max(2048)
   .refine((u) => {
+    if (!URL.canParse(u)) return false; // refinements run even after the URL check failed
     const url = new URL(u);
     return !url.username && !url.password && !url.search && !url.hash;
   }, 'The address must be an http or https URL without a user name, password, query or fragment.');

@@ -66,8 +66,9 @@ export class WebdavStorage implements SyncStorage {
       try {
         await this.client.createDirectory(dir, { signal: this.signal() });
       } catch (e) {
-        // 405: it exists already (maybe made by a parallel put); anything else is a real failure.
-        if (statusOf(e) !== 405) throw e;
+        // 405: it exists already. Apache answers 403 when a parallel put made it a moment
+        // earlier (EEXIST). Either way the retried PUT tells whether writing works.
+        if (statusOf(e) !== 405 && statusOf(e) !== 403) throw e;
       }
     }
   }
