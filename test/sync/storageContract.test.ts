@@ -37,38 +37,37 @@ interface Backend {
   freshTarget(): Promise<SyncTargetInput>;
 }
 
-const BACKENDS: Backend[] = [
-  {
-    kind: 'folder',
-    freshTarget: async () => {
-      const path = mkdtempSync(join(tmpdir(), 'cubby-syncfolder-'));
-      folders.push(path);
-      return { kind: 'folder', path };
-    },
+const FOLDER: Backend = {
+  kind: 'folder',
+  freshTarget: async () => {
+    const path = mkdtempSync(join(tmpdir(), 'cubby-syncfolder-'));
+    folders.push(path);
+    return { kind: 'folder', path };
   },
-  {
+};
+const S3: Backend = {
+  kind: 's3',
+  freshTarget: async () => ({
     kind: 's3',
-    freshTarget: async () => ({
-      kind: 's3',
-      endpoint: s3.endpoint,
-      region: s3.region,
-      bucket: s3.bucket,
-      prefix: `run${randomBytes(6).toString('hex')}/`,
-      forcePathStyle: true,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-    }),
+    endpoint: s3.endpoint,
+    region: s3.region,
+    bucket: s3.bucket,
+    prefix: `run${randomBytes(6).toString('hex')}/`,
+    forcePathStyle: true,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+  }),
+};
+const WEBDAV: Backend = {
+  kind: 'webdav',
+  freshTarget: async () => {
+    const url = `${dav.url}run${randomBytes(6).toString('hex')}/`;
+    const res = await fetch(url, { method: 'MKCOL', headers: { Authorization: davAuth() } });
+    expect(res.status).toBe(201);
+    return { kind: 'webdav', url, username: dav.username, password: dav.password };
   },
-  {
-    kind: 'webdav',
-    freshTarget: async () => {
-      const url = `${dav.url}run${randomBytes(6).toString('hex')}/`;
-      const res = await fetch(url, { method: 'MKCOL', headers: { Authorization: davAuth() } });
-      expect(res.status).toBe(201);
-      return { kind: 'webdav', url, username: dav.username, password: dav.password };
-    },
-  },
-];
+};
+const BACKENDS = [FOLDER, S3, WEBDAV];
 
 async function fresh(backend: Backend, opts?: SyncStorageOptions): Promise<SyncStorage> {
   return openStorage(await backend.freshTarget(), opts);
@@ -192,7 +191,7 @@ describe.each(BACKENDS)('$kind storage contract', (backend) => {
 
 describe('backend specifics', () => {
   test('S3: list follows every page (1100 objects, over the 1000-key page), also with a small page size', async () => {
-    const target = await BACKENDS[1].freshTarget();
+    const target = await S3.freshTarget();
     const st = openStorage(target);
     const names = Array.from({ length: 1100 }, (_, i) => `many/${i.toString(36).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => st.put(n, bytes(1, 2))));
@@ -206,15 +205,15 @@ describe('backend specifics', () => {
   }, 120_000);
 
   test('S3: objects outside the target prefix are neither listed nor reachable', async () => {
-    const a = openStorage(await BACKENDS[1].freshTarget());
-    const b = openStorage(await BACKENDS[1].freshTarget());
+    const a = openStorage(await S3.freshTarget());
+    const b = openStorage(await S3.freshTarget());
     await a.put('mine', bytes(1));
     expect(await b.list('')).toEqual([]);
     expect(await b.get('mine', 10)).toBeNull();
   });
 
   test('folder: files 0600, directories 0700, no temp file left, even after a refused putIfAbsent', async () => {
-    const target = (await BACKENDS[0].freshTarget()) as Extract<SyncTargetInput, { kind: 'folder' }>;
+    const target = (await FOLDER.freshTarget()) as Extract<SyncTargetInput, { kind: 'folder' }>;
     const st = openStorage(target);
     await st.put('v/abc/s/1', bytes(1));
     await st.put('v/abc/s/1', bytes(2));
@@ -240,7 +239,7 @@ describe('backend specifics', () => {
   });
 
   test('folder: a symlink planted in the folder is neither read through nor listed', async () => {
-    const target = (await BACKENDS[0].freshTarget()) as Extract<SyncTargetInput, { kind: 'folder' }>;
+    const target = (await FOLDER.freshTarget()) as Extract<SyncTargetInput, { kind: 'folder' }>;
     const outside = join(mkdtempSync(join(tmpdir(), 'cubby-outside-')), 'secret');
     folders.push(dirname(outside));
     writeFileSync(outside, 'outside-marker');

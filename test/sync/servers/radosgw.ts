@@ -28,7 +28,21 @@ export interface S3Server {
 
 const REGION = 'us-east-1';
 
+/**
+ * Starts the server; on a busy machine a daemon can fail its first start (once seen here: the
+ * OSD exiting during boot), so a failed start is retried once in a new directory on new ports,
+ * and the first failure's log tail goes to stderr.
+ */
 export async function startS3Server(): Promise<S3Server> {
+  try {
+    return await startOnce();
+  } catch (e) {
+    console.warn(`${(e as Error).message}\n(trying once more)`);
+    return await startOnce();
+  }
+}
+
+async function startOnce(): Promise<S3Server> {
   const began = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'cubby-rgw-'));
   for (const sub of ['run', 'log', 'mon', 'osd/ceph-0', 'rgw']) mkdirSync(join(dir, sub), { recursive: true });
@@ -72,7 +86,8 @@ rgw data = ${dir}/rgw
 rgw dns name = localhost
 `,
   );
-  const logs = ['mon.out', 'osd.out', 'rgw.out', 'mon.a.log', 'osd.0.log', 'client.rgw.log'].map((f) => join(dir, 'log', f));
+  const out = { mon: join(dir, 'log', 'mon.out'), osd: join(dir, 'log', 'osd.out'), rgw: join(dir, 'log', 'rgw.out') };
+  const logs = [...Object.values(out), ...['mon.a.log', 'osd.0.log', 'client.rgw.log'].map((f) => join(dir, 'log', f))];
   const daemons: ReturnType<typeof spawnDaemon>[] = [];
   const stop = async () => {
     // SIGKILL at once: the data is in memory and the directory goes anyway (a memstore OSD
@@ -84,7 +99,7 @@ rgw dns name = localhost
   try {
     await run('monmaptool', ['--create', '--addv', 'a', `v1:127.0.0.1:${monPort}`, '--fsid', fsid, join(dir, 'monmap')]);
     await run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap')]);
-    daemons.push(spawnDaemon('ceph-mon', ['-c', conf, '-i', 'a', '-f'], logs[0]));
+    daemons.push(spawnDaemon('ceph-mon', ['-c', conf, '-i', 'a', '-f'], out.mon));
 
     const osdUuid = randomUUID();
     let osdId = '';
@@ -99,8 +114,8 @@ rgw dns name = localhost
       logs,
     );
     await run('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
-    daemons.push(spawnDaemon('ceph-osd', ['-c', conf, '-i', '0', '-f'], logs[1]));
-    daemons.push(spawnDaemon('radosgw', ['-c', conf, '-n', 'client.rgw', '-f'], logs[2]));
+    daemons.push(spawnDaemon('ceph-osd', ['-c', conf, '-i', '0', '-f'], out.osd));
+    daemons.push(spawnDaemon('radosgw', ['-c', conf, '-n', 'client.rgw', '-f'], out.rgw));
 
     const endpoint = `http://127.0.0.1:${rgwPort}`;
     // RGW listens once it has made its pools, which needs the OSD up: one probe covers both.

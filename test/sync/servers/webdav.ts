@@ -85,8 +85,9 @@ ThreadsPerChild 16
 </Directory>
 `,
   );
-  const logs = [join(dir, 'httpd.out'), join(dir, 'error.log')];
-  const daemon = spawnDaemon('apache2', ['-f', conf, '-DFOREGROUND'], logs[0]);
+  const out = join(dir, 'httpd.out');
+  const logs = [out, join(dir, 'error.log')];
+  const daemon = spawnDaemon('apache2', ['-f', conf, '-DFOREGROUND'], out);
   const stop = async () => {
     await stopDaemon(daemon);
     rmSync(dir, { recursive: true, force: true });
