@@ -1,7 +1,8 @@
 /** The sync target a person types: what the schema accepts and refuses, and its public label. */
 import { describe, expect, test } from 'vitest';
 import type { SyncTargetInput } from '../../main/core/sync/api';
-import { SyncTargetSchema, targetLabel } from '../../main/core/sync/storage';
+import { isCubbyError } from '../../main/core/errors';
+import { openStorage, SyncTargetSchema, targetLabel } from '../../main/core/sync/storage';
 
 const S3: SyncTargetInput = {
   kind: 's3',
@@ -48,6 +49,19 @@ describe('SyncTargetSchema', () => {
     expect(ok({ ...DAV, password: '' })).toBe(false);
     expect(ok({ ...S3, forcePathStyle: 'yes' })).toBe(false);
   });
+});
+
+test('openStorage checks the target again and refuses one the schema refuses', () => {
+  for (const bad of [{ ...FOLDER, path: 'relative' }, { ...DAV, url: 'https://u:p@host/' }, { ...S3, prefix: '../up' }]) {
+    let code: string | null = null;
+    try {
+      openStorage(bad as SyncTargetInput);
+    } catch (e) {
+      code = isCubbyError(e) ? e.code : 'other';
+    }
+    expect(code).toBe('VALIDATION');
+  }
+  expect(openStorage(FOLDER).kind).toBe('folder');
 });
 
 describe('targetLabel', () => {

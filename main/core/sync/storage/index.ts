@@ -4,6 +4,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { CubbyError } from '../../errors';
 import type { SyncTargetInput } from '../api';
 import { FolderStorage } from './folder';
 import { S3Storage } from './s3';
@@ -66,8 +67,11 @@ const FolderTarget = z.strictObject({
 /** What the bridge accepts as a sync target. Strict: an unknown field is refused, not ignored. */
 export const SyncTargetSchema = z.discriminatedUnion('kind', [S3Target, WebdavTarget, FolderTarget]) satisfies z.ZodType<SyncTargetInput>;
 
-/** Opens a target that passed SyncTargetSchema. No request is made until the first call. */
-export function openStorage(target: SyncTargetInput, opts: SyncStorageOptions = {}): SyncStorage {
+/** Opens a target (checked against SyncTargetSchema again: it may come from storage). No request is made until the first call. */
+export function openStorage(input: SyncTargetInput, opts: SyncStorageOptions = {}): SyncStorage {
+  const parsed = SyncTargetSchema.safeParse(input);
+  if (!parsed.success) throw new CubbyError('VALIDATION', 'The sync target is not valid.');
+  const target = parsed.data;
   switch (target.kind) {
     case 'folder':
       return new FolderStorage(target.path);

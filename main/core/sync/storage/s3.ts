@@ -29,7 +29,7 @@ import type { SyncStorage, SyncStorageOptions } from './types';
 
 type S3Target = Extract<SyncTargetInput, { kind: 's3' }>;
 
-const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'InvalidAccessKeyId', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'AuthorizationHeaderMalformed', 'InvalidSecurity']);
+const AUTH_CODES = new Set(['SignatureDoesNotMatch', 'InvalidAccessKeyId', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'InvalidSecurity']);
 
 function statusOf(e: unknown): number | undefined {
   return (e as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
@@ -50,7 +50,8 @@ function s3Failure(e: unknown): CubbyError {
   if (code === 'NoSuchBucket') return storageError('The sync bucket does not exist.');
   // No HTTP status: the request never got an answer (refused, reset, DNS, TLS, timeout).
   if (status === undefined || isNetworkFailure(e)) return unreachable();
-  if (status === 301 || status === 307 || code === 'PermanentRedirect') {
+  if (status === 301 || status === 307 || code === 'PermanentRedirect' || code === 'AuthorizationHeaderMalformed') {
+    // AWS names the right region in its answer; Cubby does not pass the answer on, only the hint.
     return storageError('The bucket is in another region or needs a different address style (path-style or virtual-hosted).');
   }
   return storageError(`The sync storage answered with an error (HTTP ${status}).`);
