@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isCubbyError } from '../../main/core/errors';
 import type { SyncTargetInput } from '../../main/core/sync/api';
 import { openStorage, type SyncStorage, type SyncStorageOptions } from '../../main/core/sync/storage';
-import { startS3Server, type S3Server } from './servers/radosgw';
+import { S3_SERVER_PAGE, startS3Server, type S3Server } from './servers/radosgw';
 import { startWebdavServer, type WebdavServer } from './servers/webdav';
 
 let s3: S3Server;
@@ -190,19 +190,20 @@ describe.each(BACKENDS)('$kind storage contract', (backend) => {
 });
 
 describe('backend specifics', () => {
-  test('S3: list follows every page (1100 objects, over the 1000-key page), also with a small page size', async () => {
+  test('S3: list follows every page the server cuts (350 objects, pages of at most 100), also with a small page size', async () => {
     const target = await S3.freshTarget();
     const st = openStorage(target);
-    const names = Array.from({ length: 1100 }, (_, i) => `many/${i.toString(36).padStart(3, '0')}`);
+    const names = Array.from({ length: 3 * S3_SERVER_PAGE + 50 }, (_, i) => `many/${i.toString(36).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => st.put(n, bytes(1, 2))));
     await st.put('other/x', bytes(1));
     const listed = await st.list('many/');
-    expect(listed).toHaveLength(1100);
+    expect(listed).toHaveLength(names.length);
     expect(new Set(listed.map((o) => o.name))).toEqual(new Set(names));
     expect(listed.every((o) => o.size === 2)).toBe(true);
     const paged = await openStorage(target, { listPageSize: 7 }).list('many/0');
     expect(paged.map((o) => o.name).sort()).toEqual(names.filter((n) => n.startsWith('many/0')).sort());
-  }, 120_000);
+    expect(paged.length).toBeGreaterThan(7);
+  });
 
   test('S3: objects outside the target prefix are neither listed nor reachable', async () => {
     const a = openStorage(await S3.freshTarget());

@@ -2,7 +2,8 @@
  * A real S3 server for the tests: Ceph's RADOS gateway from Debian's packages (radosgw,
  * ceph-mon, ceph-osd; scripts/setup.sh installs them), with one monitor and one in-memory OSD
  * (memstore), cephx off, everything under one temp directory and on random 127.0.0.1 ports.
- * RGW checks AWS signatures (a wrong secret gets 403) and honours If-None-Match on PUT.
+ * RGW checks AWS signatures (a wrong secret gets 403) and honours If-None-Match on PUT. Its
+ * list pages hold at most 100 keys, so paging is exercised without thousands of objects.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -14,6 +15,9 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort, logTail, spawnDaemon, stopDaemon, waitFor } from './processes';
 
 const run = promisify(execFile);
+
+/** Keys per list page this server returns at most. */
+export const S3_SERVER_PAGE = 100;
 
 export interface S3Server {
   endpoint: string;
@@ -91,6 +95,8 @@ paxos min wait = 0.01
 rgw frontends = beast endpoint=127.0.0.1:${rgwPort}
 rgw data = ${dir}/rgw
 rgw dns name = localhost
+# A page holds at most 100 keys (S3's is 1000): clients must follow pages with a few hundred objects.
+rgw max listing results = 100
 `,
   );
   const out = { mon: join(dir, 'log', 'mon.out'), osd: join(dir, 'log', 'osd.out'), rgw: join(dir, 'log', 'rgw.out') };
