@@ -22,13 +22,13 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Starts a daemon in a new process group, stdout and stderr appended to logFile. */
-export function spawnDaemon(command: string, args: string[], logFile: string): ChildProcess {
+export function spawnDaemon(command: string, args: string[], logFile: string, dir: string): ChildProcess {
   const fd = openSync(logFile, 'a');
   try {
     const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd] });
     live.add(child);
     child.on('exit', () => live.delete(child));
-    if (child.pid !== undefined) watchdog(child.pid);
+    if (child.pid !== undefined) watchdog(child.pid, dir);
     return child;
   } finally {
     closeSync(fd);
@@ -37,11 +37,14 @@ export function spawnDaemon(command: string, args: string[], logFile: string): C
 
 /**
  * A test worker killed outright (a timeout, Ctrl-C) runs no exit handler: a small shell waits for
- * this process to go and then kills the daemon's group, so no daemon outlives its test run.
+ * this process to go and then kills the daemon's group and removes the server's directory, so
+ * nothing outlives its test run.
  */
-function watchdog(group: number): void {
-  const script = 'while kill -0 "$0" 2>/dev/null && kill -0 -"$1" 2>/dev/null; do sleep 1; done; kill -KILL -"$1" 2>/dev/null; exit 0';
-  spawn('sh', ['-c', script, String(process.pid), String(group)], { detached: true, stdio: 'ignore' }).unref();
+function watchdog(group: number, dir: string): void {
+  const script =
+    'while kill -0 "$0" 2>/dev/null && kill -0 -"$1" 2>/dev/null; do sleep 1; done; ' +
+    'if ! kill -0 "$0" 2>/dev/null; then kill -KILL -"$1" 2>/dev/null; sleep 1; rm -rf -- "$2"; fi; exit 0';
+  spawn('sh', ['-c', script, String(process.pid), String(group), dir], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** SIGTERM to the group, then SIGKILL if it has not exited after graceMs. */

@@ -112,7 +112,7 @@ rgw max listing results = 100
   try {
     await run('monmaptool', ['--create', '--addv', 'a', `v1:127.0.0.1:${monPort}`, '--fsid', fsid, join(dir, 'monmap')]);
     await run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap')]);
-    daemons.push(spawnDaemon('ceph-mon', ['-c', conf, '-i', 'a', '-f'], out.mon));
+    daemons.push(spawnDaemon('ceph-mon', ['-c', conf, '-i', 'a', '-f'], out.mon, dir));
 
     const osdUuid = randomUUID();
     let osdId = '';
@@ -128,8 +128,8 @@ rgw max listing results = 100
     );
     await ceph(['osd', 'crush', 'add', 'osd.0', '1.0', 'root=default']);
     await run('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
-    daemons.push(spawnDaemon('ceph-osd', ['-c', conf, '-i', '0', '-f'], out.osd));
-    daemons.push(spawnDaemon('radosgw', ['-c', conf, '-n', 'client.rgw', '-f'], out.rgw));
+    daemons.push(spawnDaemon('ceph-osd', ['-c', conf, '-i', '0', '-f'], out.osd, dir));
+    daemons.push(spawnDaemon('radosgw', ['-c', conf, '-n', 'client.rgw', '-f'], out.rgw, dir));
 
     const endpoint = `http://127.0.0.1:${rgwPort}`;
     // RGW listens once it has made its pools, which needs the OSD up: one probe covers both.

@@ -87,7 +87,7 @@ ThreadsPerChild 16
   );
   const out = join(dir, 'httpd.out');
   const logs = [out, join(dir, 'error.log')];
-  const daemon = spawnDaemon('apache2', ['-f', conf, '-DFOREGROUND'], out);
+  const daemon = spawnDaemon('apache2', ['-f', conf, '-DFOREGROUND'], out, dir);
   const stop = async () => {
     await stopDaemon(daemon);
     rmSync(dir, { recursive: true, force: true });
