@@ -39,6 +39,18 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
+# The sync tests start real storage servers on 127.0.0.1: Ceph's RADOS gateway (S3) with one
+# monitor and one in-memory OSD, and Apache httpd with mod_dav (WebDAV). Without recommends
+# (Ceph: about 58 MiB instead of several hundred), and apache2-bin rather than apache2, which
+# would also start a system web server on port 80.
+SYNC_TEST_PACKAGES="radosgw ceph-mon ceph-osd apache2-bin apache2-utils"
+missing=""
+for p in $SYNC_TEST_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  say "installing$missing (apt, for the sync tests' S3 and WebDAV servers)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 command -v npm >/dev/null || fail "npm is missing after the apt step"
 
 # 2. Node 24.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { isCubbyError } from '../../main/core/errors';
 import { accountPolicyUnder, kdfFloorOf } from '../../main/core/policy/effective';
-import { baseUrlAllowed, requirePolicy, requireProviderAllowed, type PolicySwitch } from '../../main/core/policy/enforce';
+import { baseUrlAllowed, requirePolicy, requireProviderAllowed, requireSyncTargetAllowed, type PolicySwitch } from '../../main/core/policy/enforce';
 import { DEFAULT_MACHINE_POLICY, type MachinePolicy } from '../../main/core/policy/schema';
 import { atLeastFloor, KDF_FLOOR, raisedTo } from '../../main/core/keys/kdf';
 
@@ -78,6 +78,24 @@ describe('provider allowlist', () => {
     expect(code(() => requireProviderAllowed(p, 'openai-compatible', 'http://127.0.0.1:11434/v1'))).toBeNull();
     expect(code(() => requireProviderAllowed(p, 'anthropic', 'https://api.example.com/v1'))).toBe('POLICY_FORBIDS');
     expect(code(() => requireProviderAllowed(p, 'openai-compatible', 'https://api.openai.com/v1'))).toBe('POLICY_FORBIDS');
+  });
+});
+
+describe('sync target allowlist', () => {
+  const kinds = ['folder', 's3', 'webdav'] as const;
+
+  test('every kind is allowed by default; a list allows only its kinds', () => {
+    for (const kind of kinds) expect(code(() => requireSyncTargetAllowed(DEFAULT_MACHINE_POLICY, { kind }))).toBeNull();
+    const onlyFolder = policy({ allowedSyncTargets: ['folder'] });
+    expect(code(() => requireSyncTargetAllowed(onlyFolder, { kind: 'folder' }))).toBeNull();
+    expect(code(() => requireSyncTargetAllowed(onlyFolder, { kind: 's3' }))).toBe('POLICY_FORBIDS');
+    expect(code(() => requireSyncTargetAllowed(onlyFolder, { kind: 'webdav' }))).toBe('POLICY_FORBIDS');
+    expect(() => requireSyncTargetAllowed(onlyFolder, { kind: 's3' })).toThrow(/^Your organization does not allow syncing to this kind of storage/);
+  });
+
+  test('an empty list forbids every target, and allowSync off forbids even an allowed kind', () => {
+    for (const kind of kinds) expect(code(() => requireSyncTargetAllowed(policy({ allowedSyncTargets: [] }), { kind }))).toBe('POLICY_FORBIDS');
+    expect(code(() => requireSyncTargetAllowed(policy({ allowSync: false }), { kind: 'folder' }))).toBe('POLICY_FORBIDS');
   });
 });
 

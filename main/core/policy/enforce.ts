@@ -5,7 +5,7 @@
  */
 import type { PolicySwitch } from '../../../preload/contract/shared';
 import { CubbyError } from '../errors';
-import { POLICY_DEFS, type MachinePolicy, type ProviderKind } from './schema';
+import { POLICY_DEFS, type MachinePolicy, type ProviderKind, type SyncTargetKindName } from './schema';
 
 export type { PolicySwitch };
 
@@ -69,5 +69,13 @@ export function requireProviderAllowed(policy: MachinePolicy, kind: ProviderKind
   }
   if (!baseUrlAllowed(policy.allowedProviderBaseUrls, baseUrl)) {
     throw policyForbids('Your organization does not allow connecting to this provider address on this computer.');
+  }
+}
+
+/** Throws POLICY_FORBIDS unless sync is allowed at all and the target's kind is on the allowlist. */
+export function requireSyncTargetAllowed(policy: MachinePolicy, target: { kind: SyncTargetKindName }): void {
+  requirePolicy(policy, 'allowSync');
+  if (!policy.allowedSyncTargets.includes(target.kind)) {
+    throw policyForbids('Your organization does not allow syncing to this kind of storage on this computer.');
   }
 }

@@ -11,6 +11,9 @@ import { z } from 'zod';
 export const PROVIDER_KINDS = ['openai-compatible', 'anthropic'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
+export const SYNC_TARGET_KINDS = ['folder', 's3', 'webdav'] as const;
+export type SyncTargetKindName = (typeof SYNC_TARGET_KINDS)[number];
+
 export const UPDATE_MODES = ['off', 'notify', 'automatic'] as const;
 
 /** How a policy limits people: a floor (at least), a ceiling (at most), an allowlist, or a switch. */
@@ -129,6 +132,14 @@ export const POLICY_DEFS = {
     bound: 'switch',
     type: 'boolean',
   },
+  allowedSyncTargets: {
+    title: 'Allowed sync targets',
+    description: 'The kinds of storage people may sync their vault to: a folder, an S3-compatible bucket, a WebDAV server.',
+    category: 'Sync and updates',
+    bound: 'allowlist',
+    type: 'enumList',
+    values: SYNC_TARGET_KINDS,
+  },
   recoveryEscrowPublicKey: {
     title: 'Recovery escrow public key',
     description:
@@ -182,6 +193,7 @@ export const MachinePolicySchema = z.strictObject({
   allowOwnToolServers: key('allowOwnToolServers', z.boolean().default(true)),
   allowWorkflowsWhileLocked: key('allowWorkflowsWhileLocked', z.boolean().default(true)),
   allowSync: key('allowSync', z.boolean().default(true)),
+  allowedSyncTargets: key('allowedSyncTargets', z.array(z.enum(SYNC_TARGET_KINDS)).max(SYNC_TARGET_KINDS.length).default([...SYNC_TARGET_KINDS])),
   recoveryEscrowPublicKey: key('recoveryEscrowPublicKey', z.string().max(16_384).regex(PEM_PUBLIC_KEY).nullable().default(null)),
   updateMode: key('updateMode', z.enum(UPDATE_MODES).default('off')),
 });

@@ -2,6 +2,11 @@
  * One interface for every place a person's encrypted sync objects can live (issue 12). The
  * storage only ever sees opaque names and ciphertext; the protocol above it does the rest.
  */
+/**
+ * Names are relative to the target's root or prefix: [a-z0-9] segments joined by '/'. A name is
+ * never also the folder of another name ('a' and 'a/b'): S3 could hold both, a folder or WebDAV
+ * cannot. Anything else found in the storage is left alone and not listed.
+ */
 export interface SyncStorage {
   readonly kind: 'folder' | 's3' | 'webdav';
   /** Whether putIfAbsent is atomic on this backend (S3 If-None-Match, WebDAV If-None-Match/Overwrite:F, O_EXCL). */
