@@ -247,18 +247,25 @@ export function fieldSelectSql(spec: TableSpec, column: string, alias: string): 
   return `(SELECT ${parent.key.expr('p')} FROM ${parent.tbl} p WHERE p.${ref.parentLocalColumn} = ${alias}.${column})`;
 }
 
-/** The dirty-marking triggers of one table: every insert, update of a synced column, and delete. */
+/**
+ * The dirty-marking triggers of one table: every insert, update of a synced column, and delete.
+ * No INSERT OR IGNORE: inside a trigger fired by a foreign-key action (ON DELETE SET NULL) SQLite
+ * replaces the IGNORE with ABORT, so an existing mark is skipped with NOT EXISTS instead.
+ */
 function triggerSql(spec: TableSpec): string {
   const { tbl } = spec;
-  const mark = (row: 'NEW' | 'OLD') => {
+  const mark = (row: 'NEW' | 'OLD', extra = '') => {
     const k = spec.key.expr(row);
-    const local = spec.deviceLocal ? ` WHERE NOT ${spec.deviceLocal.sql(k)}` : '';
-    return `INSERT OR IGNORE INTO sync_dirty (tbl, key) SELECT '${tbl}', ${k}${local};`;
+    const local = spec.deviceLocal ? ` AND NOT ${spec.deviceLocal.sql(k)}` : '';
+    return `INSERT INTO sync_dirty (tbl, key) SELECT '${tbl}', ${k} WHERE ${k} IS NOT NULL${local}${extra}
+      AND NOT EXISTS (SELECT 1 FROM sync_dirty WHERE tbl = '${tbl}' AND key = ${k});`;
   };
   const columns = [...new Set([...spec.key.columns, ...spec.fields])].join(', ');
   return `
     CREATE TRIGGER sync_dirty_${tbl}_ai AFTER INSERT ON ${tbl} BEGIN ${mark('NEW')} END;
-    CREATE TRIGGER sync_dirty_${tbl}_au AFTER UPDATE OF ${columns} ON ${tbl} BEGIN ${mark('NEW')} ${mark('OLD')} END;
+    CREATE TRIGGER sync_dirty_${tbl}_au AFTER UPDATE OF ${columns} ON ${tbl} BEGIN
+      ${mark('NEW')} ${mark('OLD', ` AND ${spec.key.expr('OLD')} IS NOT ${spec.key.expr('NEW')}`)}
+    END;
     CREATE TRIGGER sync_dirty_${tbl}_ad AFTER DELETE ON ${tbl} BEGIN ${mark('OLD')} END;`;
 }
 
