@@ -12,6 +12,7 @@ import { benchScheduler } from './scheduler';
 import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
 import { benchTools } from './tools';
+import { benchSyncChanges } from './syncChanges';
 import { fmt } from './report';
 
 const started = performance.now();
@@ -31,5 +32,6 @@ benchSharing();
 await benchScheduler();
 await benchBundles();
 await benchTools();
+benchSyncChanges();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);

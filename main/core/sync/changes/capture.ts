@@ -8,7 +8,6 @@ import {
   compactSeen,
   existsLocally,
   isLocalInterruption,
-  locallyChanged,
   refValue,
   saveState,
   selectFieldsSql,
@@ -76,7 +75,8 @@ function planRow(db: Db, spec: TableSpec, r: DirtyRow, me: string): Plan | null 
   const changed: { field: string; value: SqlValue; hash: string }[] = [];
   spec.fields.forEach((field, i) => {
     const view = syncedView(db, spec, state, field, values[field]!);
-    if (locallyChanged(spec, state, i, view)) changed.push({ field, value: view, hash: hashValue(view) });
+    const hash = hashValue(view);
+    if (state?.hashes[i] !== hash) changed.push({ field, value: view, hash });
   });
   const ls = spec.liveStatus;
   if (ls && changed.some((c) => c.field === ls.field)) {
@@ -123,8 +123,9 @@ export function captureChanges(db: Db, clock: HybridClock): RowChange[] {
       }
       const f: NonNullable<RowChange['f']> = {};
       for (const { field, value, hash } of plan.changed) {
-        f[field] = { v: toSyncValue(value), t: t!, p: state.clocks.get(field)?.t ?? null };
-        state.clocks.set(field, { t: t!, p: state.clocks.get(field)?.t ?? null });
+        const p = state.clocks.get(field)?.t ?? null;
+        f[field] = { v: toSyncValue(value), t: t!, p };
+        state.clocks.set(field, { t: t!, p });
         state.hashes[spec.fields.indexOf(field)] = hash;
         if (spec.refs.some((ref) => ref.column === field)) state.refs[field] = typeof value === 'string' ? value : null;
       }

@@ -39,6 +39,16 @@ export const emptyState = (): RowState => ({ clocks: new Map(), hashes: [], refs
 
 /** Clocks as stored: the most common [t, p] under '*', the others by field. */
 export function encodeClocks(clocks: Map<string, FieldClock>): string {
+  let first: FieldClock | undefined;
+  let uniform = true;
+  for (const c of clocks.values()) {
+    if (!first) first = c;
+    else if (c.t !== first.t || c.p !== first.p) {
+      uniform = false;
+      break;
+    }
+  }
+  if (uniform) return first ? JSON.stringify({ '*': first.p ? [first.t, first.p] : [first.t] }) : '{}';
   const counts = new Map<string, number>();
   for (const c of clocks.values()) {
     const k = `${c.t}|${c.p ?? ''}`;
