@@ -11,7 +11,8 @@ import { changeTriggersSql, markAllDirtySql } from '../sync/changes/tables';
  * - sync_rows: per synced row, each field's clock and the clock it overwrote, a short hash of
  *   the value last synced (a capture tells changed fields apart without a second copy of the
  *   content), the parent keys last synced, and the tombstone clock of a deleted row.
- * - sync_pending: changes from other devices waiting for a parent (or the rest of a new row).
+ * - sync_pending: changes from other devices waiting for a parent (`waiting_for`, tbl TAB key) or
+ *   for the rest of a new row.
  * - sync_conflicts: losing versions, kept so the person can put one back.
  *
  * Every existing synced row starts dirty: the first capture sends the whole vault.
@@ -49,12 +50,14 @@ export function syncChangesSchema(db: Db): void {
     ) WITHOUT ROWID;
 
     CREATE TABLE sync_pending (
-      seq    INTEGER PRIMARY KEY,
-      tbl    TEXT NOT NULL,
-      key    TEXT NOT NULL,
-      fields TEXT NOT NULL,
+      seq         INTEGER PRIMARY KEY,
+      tbl         TEXT NOT NULL,
+      key         TEXT NOT NULL,
+      fields      TEXT NOT NULL,
+      waiting_for TEXT,
       UNIQUE (tbl, key)
     );
+    CREATE INDEX sync_pending_parent ON sync_pending(waiting_for) WHERE waiting_for IS NOT NULL;
 
     CREATE TABLE sync_conflicts (
       id          INTEGER PRIMARY KEY,

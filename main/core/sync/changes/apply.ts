@@ -21,9 +21,9 @@
  * marked: capture treats them as derived from the tombstone (not sent).
  */
 import type { Db } from '../../db/sqlcipher';
-import { CubbyError } from '../../errors';
 import { recordLoss } from './conflicts';
-import { deviceOfHlc, isHlc, type HybridClock } from './hlc';
+import { checkBatch } from './batch';
+import { deviceOfHlc, type HybridClock } from './hlc';
 import {
   clearDirty,
   columnsOf,
@@ -49,45 +49,9 @@ import {
 } from './state';
 import { SPEC_BY_TABLE, type TableSpec } from './tables';
 import type { ApplyResult, FieldChange, Hlc, RowChange, SyncValue } from './types';
-import { fitsColumn, hashValue, isSyncValue, sameValue, toSqlValue, type SqlValue } from './values';
+import { fitsColumn, hashValue, sameValue, toSqlValue, type SqlValue } from './values';
 
 type Fields = Record<string, FieldChange>;
-
-function rejected(what: string): CubbyError {
-  return new CubbyError('SYNC_OBJECT_REJECTED', `A change from another device was set aside: ${what}.`);
-}
-
-/** Shape and clocks of a batch, before anything is written: a malformed batch changes nothing. */
-function checkBatch(changes: readonly RowChange[], fromDevice: string | null, clock: HybridClock): void {
-  let last = '';
-  const own = (t: Hlc) => {
-    if (t === last) return;
-    last = t;
-    if (!isHlc(t)) throw rejected('it carries a malformed clock');
-    if (fromDevice !== null && deviceOfHlc(t) !== fromDevice) throw rejected('it carries a clock of another device');
-    clock.observe(t);
-  };
-  if (!Array.isArray(changes)) throw rejected('it is not a list of changes');
-  for (const c of changes) {
-    if (typeof c !== 'object' || c === null || typeof c.tbl !== 'string' || typeof c.key !== 'string' || c.key.length > 200) {
-      throw rejected('a row is malformed');
-    }
-    if ((c.del === undefined) === (c.f === undefined)) throw rejected('a row is neither an edit nor a deletion');
-    if (c.del !== undefined) {
-      own(c.del);
-      if (c.seen !== undefined && (typeof c.seen !== 'object' || c.seen === null || !Object.values(c.seen).every(isHlc))) {
-        throw rejected('a deletion is malformed');
-      }
-      continue;
-    }
-    if (typeof c.f !== 'object' || c.f === null) throw rejected('a row is malformed');
-    for (const fc of Object.values(c.f) as FieldChange[]) {
-      if (typeof fc !== 'object' || fc === null || !isSyncValue(fc.v)) throw rejected('a value is malformed');
-      own(fc.t);
-      if (fc.p !== null && (!isHlc(fc.p) || fc.p >= fc.t)) throw rejected('a clock is out of order');
-    }
-  }
-}
 
 /**
  * Apply a batch of another device's changes (or, with `fromDevice` null, a snapshot, whose
@@ -109,6 +73,8 @@ class ApplyRun {
   readonly counts = { applied: 0, conflicts: 0, ignored: 0 };
   private readonly me: string;
   private localEditClock: Hlc | null = null;
+  /** Rows that appeared or were deleted in this batch (tbl TAB key): children may wait for them. */
+  private readonly arrived = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -198,7 +164,7 @@ class ApplyRun {
       const ref = spec.refs.find((x) => x.column === f);
       const l = state?.clocks.get(f);
       if (ref && typeof r.v === 'string' && (!l || r.t > l.t) && parentStatus(db, ref.parent, r.v) === 'unknown') {
-        savePending(db, spec, key, incoming, seq);
+        savePending(db, spec, key, incoming, seq, `${ref.parent}\t${r.v}`);
         return 'pending';
       }
     }
@@ -274,7 +240,7 @@ class ApplyRun {
   private newRow(spec: TableSpec, key: string, incoming: Fields, seq: number | null): 'done' | 'pending' {
     const db = this.db;
     if (!spec.fields.every((f) => f in incoming)) {
-      savePending(db, spec, key, incoming, seq);
+      savePending(db, spec, key, incoming, seq, null);
       return 'pending';
     }
     const local: Record<string, SqlValue> = {};
@@ -285,7 +251,7 @@ class ApplyRun {
       if (parentKey === null) continue;
       const status = parentStatus(db, ref.parent, parentKey);
       if (status === 'unknown') {
-        savePending(db, spec, key, incoming, seq);
+        savePending(db, spec, key, incoming, seq, `${ref.parent}\t${parentKey}`);
         return 'pending';
       }
       if (status === 'gone' && ref.onDelete === 'cascade') goneWith = tombstoneOf(db, ref.parent, parentKey);
@@ -306,6 +272,7 @@ class ApplyRun {
     }
     saveState(db, spec, key, st);
     this.counts.applied++;
+    this.arrived.add(`${spec.tbl}\t${key}`);
     return 'done';
   }
 
@@ -391,20 +358,23 @@ class ApplyRun {
       saveState(db, spec, key, st);
       this.counts.applied++;
     }
+    this.arrived.add(`${spec.tbl}\t${key}`);
   }
 
-  /** Rows kept aside: try again, in their order, until a pass makes no progress. */
+  /** Rows kept aside for a parent that has now arrived (or been deleted): again, in their order. */
   retryPending(): void {
-    for (;;) {
-      const rows = stmt(this.db, 'SELECT seq, tbl, key, fields FROM sync_pending ORDER BY seq').all() as { seq: number; tbl: string; key: string; fields: string }[];
-      let progress = false;
+    while (this.arrived.size) {
+      const parents = JSON.stringify([...this.arrived]);
+      this.arrived.clear();
+      const rows = stmt(
+        this.db,
+        'SELECT seq, tbl, key, fields FROM sync_pending WHERE waiting_for IN (SELECT value FROM json_each(?)) ORDER BY seq',
+      ).all(parents) as { seq: number; tbl: string; key: string; fields: string }[];
       for (const r of rows) {
-        const spec = SPEC_BY_TABLE.get(r.tbl);
-        if (!spec) continue;
+        const spec = SPEC_BY_TABLE.get(r.tbl)!;
         dropPending(this.db, spec, r.key);
-        if (this.fields(spec, r.key, JSON.parse(r.fields), r.seq) === 'done') progress = true;
+        this.fields(spec, r.key, JSON.parse(r.fields), r.seq);
       }
-      if (!progress) return;
     }
   }
 }

@@ -262,9 +262,12 @@ export function loadPending(db: Db, spec: TableSpec, key: string): PendingRow | 
   return r ? { seq: r.seq, fields: JSON.parse(r.fields) } : null;
 }
 
-/** Keep a change aside; `seq` puts a row that was waiting back in its place in the queue. */
-export function savePending(db: Db, spec: TableSpec, key: string, fields: Record<string, FieldChange>, seq: number | null): void {
-  stmt(db, 'INSERT INTO sync_pending (seq, tbl, key, fields) VALUES (?, ?, ?, ?)').run(seq, spec.tbl, key, JSON.stringify(fields));
+/**
+ * Keep a change aside until the parent `waitingFor` (tbl TAB key) arrives, or (null) until the
+ * rest of a new row does. `seq` puts a row that was waiting back in its place in the queue.
+ */
+export function savePending(db: Db, spec: TableSpec, key: string, fields: Record<string, FieldChange>, seq: number | null, waitingFor: string | null): void {
+  stmt(db, 'INSERT INTO sync_pending (seq, tbl, key, fields, waiting_for) VALUES (?, ?, ?, ?, ?)').run(seq, spec.tbl, key, JSON.stringify(fields), waitingFor);
 }
 
 export function dropPending(db: Db, spec: TableSpec, key: string): void {
