@@ -13,6 +13,7 @@ import { benchStorage } from './storage';
 import { benchUnlock } from './unlock';
 import { benchTools } from './tools';
 import { benchSync } from './sync';
+import { benchSyncChanges } from './syncChanges';
 import { fmt } from './report';
 
 const started = performance.now();
@@ -32,6 +33,7 @@ benchSharing();
 await benchScheduler();
 await benchBundles();
 await benchTools();
+benchSyncChanges();
 await benchSync();
 
 console.log(`\nDone in ${fmt((performance.now() - started) / 1000, 1)} s.`);

@@ -4,6 +4,8 @@ import { memoryVectorsSchema } from './memoryVectorsSchema';
 import { sharingSchema } from './sharingSchema';
 import { workflowsSchema } from './workflowsSchema';
 import { toolsSchema } from './toolsSchema';
+import { syncStateSchema } from './syncStateSchema';
+import { syncChangesSchema } from './syncChangesSchema';
 
 /** vaults/<userId>.db: one user's content. Later issues append migrations; never edit one that shipped. */
 export const VAULT_MIGRATIONS: readonly Migration[] = [
@@ -24,4 +26,6 @@ export const VAULT_MIGRATIONS: readonly Migration[] = [
   sharingSchema,
   workflowsSchema,
   toolsSchema,
+  syncChangesSchema,
+  syncStateSchema,
 ];
