@@ -131,7 +131,7 @@ export async function benchSync(): Promise<void> {
     await laptop.sync.syncNow();
     const mergeMs = performance.now() - t;
     const plain = new Database(':memory:');
-    migrate(plain as never, VAULT_MIGRATIONS);
+    migrate(plain as never, VAULT_MIGRATIONS, 'vault');
     const rowsToInsert = vaultOf(desk.session).prepare("SELECT conversation_id, role, content, status, created_at, updated_at FROM messages WHERE conversation_id LIKE 'merge-%'").all() as Record<string, unknown>[];
     t = performance.now();
     plain.transaction(() => {

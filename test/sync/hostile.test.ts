@@ -36,7 +36,6 @@ async function writerChanges(): Promise<string> {
   appendMessage(writer.session, conv.id, { role: 'user', content: `text ${n}`, status: 'complete' });
   await writer.sync.syncNow();
   const { c, names, ring } = ids(writer);
-  ring.close();
   return names.segment(c.deviceId, c.seq);
 }
 
@@ -50,7 +49,6 @@ async function expectRejected(before: string, why: RegExp): Promise<void> {
   expect(reader.digest()).toBe(before);
   // Nothing new in the storage but the reader's own head.
   const { names, c, ring } = ids(reader);
-  ring.close();
   for (const [name, bytes] of storage.objects) {
     if (name === names.head(c.deviceId)) continue;
     expect(objectsBefore.get(name)?.equals(bytes), name).toBe(true);
@@ -116,7 +114,6 @@ describe('a hostile storage', () => {
     reader.sync.dismissWarnings();
     const before = reader.digest();
     const { names, c, ring } = ids(reader);
-    ring.close();
     const now = storage.snapshot();
     const readerHead = storage.objects.get(names.head(c.deviceId))!;
     storage.restore(earlier);
@@ -135,7 +132,6 @@ describe('a hostile storage', () => {
       signer: ring.signer,
       body: { device: c.deviceId, seq: seen.seenSeq, hash: randomBytes(32).toString('hex'), epoch: ring.latestEpoch, seen: {}, snapshot: null, at: Date.now() },
     });
-    ring.close();
     await tampered(names.head(c.deviceId), forged, /conflicts with what that device wrote/);
     expect(new SyncState(vaultOf(reader.session)).device(c.deviceId)!.blockedCode).toBe('fork');
     // A blocked device stays unread: a new change of the writer does not arrive.
@@ -156,7 +152,6 @@ describe('a hostile storage', () => {
       signer: ring.signer,
       body: { changes: [] },
     });
-    ring.close();
     await tampered(names.segment(c.deviceId, c.seq + 1), bytes, /key epoch/);
   });
 
@@ -169,7 +164,6 @@ describe('a hostile storage', () => {
       await other.sync.syncNow();
       const foreign = [...otherStorage.objects].find(([k]) => k.includes('/s/'))![1];
       const { c, names, ring } = ids(writer);
-      ring.close();
       await tampered(names.segment(c.deviceId, c.seq + 1), foreign, /did not check out/);
     } finally {
       await other.close();
@@ -178,7 +172,6 @@ describe('a hostile storage', () => {
 
   it('an oversized object: rejected without being applied', async () => {
     const { c, names, ring } = ids(writer);
-    ring.close();
     await tampered(names.segment(c.deviceId, c.seq + 1), randomBytes(9 * 1024 * 1024), /larger than any/);
   });
 });

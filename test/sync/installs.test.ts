@@ -116,6 +116,7 @@ describe('two installs of one person', () => {
     rescue = await newInstall();
     await rescue.sync.joinWithRecoveryKey({ target, deviceName: 'Rescue', recoveryKey: desk.recoveryKey });
     await rescue.sync.syncNow();
+    expect(rescue.sync.status()).toMatchObject({ state: 'idle', error: null, warnings: [] });
     expect(listConversations(rescue.session).map((c) => c.title)).toEqual(expect.arrayContaining(['Plans', 'From the laptop', 'After removal']));
     expect(messagesOf(rescue)).toContain('secret after removal');
     expect(rescue.digest()).toBe(desk.digest());

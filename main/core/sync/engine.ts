@@ -13,7 +13,7 @@ import { CubbyError, isCubbyError } from '../errors';
 import { sha256 } from '../keys/syncCrypto';
 import type { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncProgress } from './api';
-import { applyRemoteChanges, captureChanges, countDeletions, syncedRowCount, type HybridClock, type RowChange } from './changes';
+import { applyRemoteChanges, captureChanges, countDeletions, type HybridClock, type RowChange } from './changes';
 import { MAX_OBJECT_BYTES, MAX_PLAIN_BODY, openObject, sealObject } from './protocol/objects';
 import { ObjectNames } from './protocol/names';
 import { processStatements, type RegistryContext } from './protocol/registry';
@@ -174,8 +174,14 @@ export class SyncEngine {
     );
   }
 
-  /** Other devices this one reads: added, not removed, not stopped for a fork. */
+  /** Other devices this one reads: added and not stopped for a fork; a removed one only up to its cut-off. */
   peers(): DeviceRow[] {
+    const me = this.deps.state.config()!.deviceId;
+    return this.deps.state.devices().filter((d) => d.id !== me && !d.blockedCode && (d.removedEpoch === null || d.seenSeq < (d.removedAfter ?? 0)));
+  }
+
+  /** Active devices: the ones whose acknowledgement compaction waits for. */
+  activePeers(): DeviceRow[] {
     const me = this.deps.state.config()!.deviceId;
     return this.deps.state.devices().filter((d) => d.id !== me && d.removedEpoch === null && !d.blockedCode);
   }
@@ -233,6 +239,7 @@ export class SyncEngine {
       for (;;) {
         const cur = state.device(d.id)!;
         const next = cur.seenSeq + 1;
+        if (cur.removedEpoch !== null && next > (cur.removedAfter ?? 0)) break;
         const name = this.names.segment(d.id, next);
         if (!listed.has(name)) {
           if (head && head.seq >= next) this.reject(name, Buffer.from(`${d.id}:${next}`), 'missing');
@@ -260,16 +267,23 @@ export class SyncEngine {
         if (held?.deviceId === d.id && held.seq === next) {
           if (!held.decision) break;
           if (held.decision === 'discard') changes = changes.filter((c) => !c.del);
-        } else if (deletions > 0 && (this.deps.isMassDeletion ?? defaultMassDeletion)(deletions, syncedRowCount(this.deps.db))) {
+        } else if (deletions > 0 && (this.deps.isMassDeletion ?? defaultMassDeletion)(deletions, state.liveRowCount())) {
           state.hold(d.id, next, deletions);
           break;
         }
         const hash = sha256(bytes).toString('hex');
-        this.deps.db.transaction(() => {
-          applyRemoteChanges(this.deps.db, changes, this.deps.clock, d.id);
-          state.setSeen(d.id, next, hash, opened.epoch);
-          if (held?.deviceId === d.id) state.release(d.id);
-        })();
+        try {
+          this.deps.db.transaction(() => {
+            applyRemoteChanges(this.deps.db, changes, this.deps.clock, d.id);
+            state.setSeen(d.id, next, hash, opened.epoch);
+            if (held?.deviceId === d.id) state.release(d.id);
+          })();
+        } catch (e) {
+          // A batch the change layer refuses (unknown table, a clock not of its device, ...): nothing of it applied.
+          if (!isCubbyError(e) || e.code !== 'SYNC_OBJECT_REJECTED') throw e;
+          this.reject(name, bytes, 'format');
+          break;
+        }
         this.deps.progress({ phase: 'download', done: ++done, total: Math.max(total, done) });
       }
     }

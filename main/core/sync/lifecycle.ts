@@ -173,7 +173,11 @@ export async function removeDevice(engine: SyncEngine, deviceId: string): Promis
     type: 'remove',
     device: { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') },
     newEpoch,
+    lastSeq: target.seenSeq,
   });
-  state.markRemoved(deviceId, newEpoch);
+  state.markRemoved(deviceId, newEpoch, target.seenSeq);
   state.updateConfig({ epoch: newEpoch });
+  // A fresh snapshot in the new epoch: a device added later starts from it, not from the removed one's history.
+  await writeSnapshot(engine);
+  await engine.writeHead();
 }

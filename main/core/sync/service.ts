@@ -10,7 +10,7 @@ import { CubbyError, isCubbyError } from '../errors';
 import type { ErrorCode } from '../errorCodes';
 import { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncConflict, SyncDevice, SyncProgress, SyncService, SyncStatus, SyncTargetInput } from './api';
-import { HybridClock, listConflicts, resolveConflict } from './changes';
+import { countConflicts, listConflicts, resolveConflict, HybridClock, type ConflictEntry, type SyncValue } from './changes';
 import { SyncEngine } from './engine';
 import { continueJoin, joinWithRecovery, removeDevice, setUpFirstDevice, startJoin, type LifecycleContext } from './lifecycle';
 import { approvePairing, readyRequests, rejectPairing } from './pairingFlow';
@@ -134,7 +134,7 @@ export class SessionSync implements SyncService {
       error: this.error,
       warnings: c ? this.state.warnings().map((w) => ({ code: w.code as ErrorCode, message: w.message, at: w.at })) : [],
       pendingMassDeletion: held && !held.decision ? { count: held.count, deviceName: heldDevice?.name ?? 'another device' } : null,
-      conflictCount: c ? listConflicts(vaultOf(this.session)).length : 0,
+      conflictCount: countConflicts(vaultOf(this.session), { longTextOnly: true }),
       joinCode: c?.join?.answered?.code ?? null,
       pairRequests: c?.state === 'active' ? readyRequests(this.state) : [],
     };
@@ -264,12 +264,22 @@ export class SessionSync implements SyncService {
   }
 
   conflicts(): SyncConflict[] {
-    return listConflicts(vaultOf(this.session));
+    const me = this.state.config()?.deviceId;
+    const nameOf = (id: string) => (id === me ? 'this device' : (this.state.device(id)?.name ?? 'another device'));
+    return listConflicts(vaultOf(this.session), { longTextOnly: true }).map((e: ConflictEntry) => ({
+      id: String(e.id),
+      what: e.what,
+      lostValue: shown(e.lostValue),
+      currentValue: shown(e.currentValue),
+      lostDeviceName: nameOf(e.lostDevice),
+      at: e.at,
+    }));
   }
 
   resolveConflict(id: string, keep: 'current' | 'lost'): void {
-    const deviceId = this.state.config()?.deviceId ?? 'ffffffffffffffff';
-    resolveConflict(vaultOf(this.session), id, keep, this.clock ?? new HybridClock(deviceId, this.deps.now));
+    // Conflict ids are row numbers of this vault: anything else names nothing here.
+    if (!/^[1-9]\d{0,15}$/.test(id)) throw new CubbyError('NOT_FOUND', 'That conflict is no longer there.');
+    resolveConflict(vaultOf(this.session), Number(id), keep);
     this.emit();
   }
 
@@ -306,6 +316,15 @@ export class SessionSync implements SyncService {
     this.listeners.clear();
     void this.storage?.close().catch(() => undefined);
   }
+}
+
+/** A kept version as text for the conflicts list. */
+function shown(v: SyncValue | Record<string, SyncValue>): string {
+  if (v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return String(v);
+  if ('b64' in v && typeof v.b64 === 'string') return '(file)';
+  return JSON.stringify(v);
 }
 
 function notSetUp(): CubbyError {

@@ -6,6 +6,7 @@
  * grace period passed), that device deletes its own older segments and snapshots; a device
  * only ever deletes objects it wrote.
  */
+import { isCubbyError } from '../errors';
 import { sha256 } from '../keys/syncCrypto';
 import { applyRemoteChanges, captureChanges, snapshotChanges, type RowChange } from './changes';
 import { ChangesBody, type SyncEngine } from './engine';
@@ -96,10 +97,21 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<void> {
     }
     applied.push(parsed.data.changes as RowChange[]);
   }
+  try {
+    applySnapshot(engine, applied, manifest, device);
+  } catch (e) {
+    if (!isCubbyError(e) || e.code !== 'SYNC_OBJECT_REJECTED') throw e;
+    engine.reject(engine.names.snapshotChunk(device, manifest.id, 0), Buffer.from(`${device}:${manifest.id}`), 'format');
+  }
+}
+
+function applySnapshot(engine: SyncEngine, applied: RowChange[][], manifest: SnapshotManifest, device: string): void {
+  const { state } = engine.deps;
   engine.deps.db.transaction(() => {
     for (let i = 0; i < applied.length; i++) {
       engine.deps.progress({ phase: 'apply', done: i, total: applied.length });
-      applyRemoteChanges(engine.deps.db, applied[i], engine.deps.clock, device);
+      // A snapshot holds every device's clocks, not only its writer's.
+      applyRemoteChanges(engine.deps.db, applied[i]!, engine.deps.clock, null);
     }
     for (const [id, [seq, hash]] of Object.entries(manifest.vector)) {
       const d = state.device(id);
@@ -115,7 +127,7 @@ export async function compactOwn(engine: SyncEngine, now = Date.now()): Promise<
   const snap = c.snapshot as StoredManifest | null;
   if (!snap) return 0;
   const covered = snap.vector[c.deviceId]?.[0] ?? 0;
-  const peers = engine.peers();
+  const peers = engine.activePeers();
   const acked = peers.every((d) => (d.head?.seen[c.deviceId] ?? 0) >= covered) || now - snap.at > COMPACTION_GRACE_MS;
   if (!acked) return 0;
   let deleted = 0;

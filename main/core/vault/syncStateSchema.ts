@@ -41,6 +41,7 @@ export function syncStateSchema(db: Db): void {
       box_public     BLOB NOT NULL,
       added_at       INTEGER NOT NULL,
       removed_epoch  INTEGER,
+      removed_after  INTEGER,
       seen_seq       INTEGER NOT NULL DEFAULT 0,
       seen_hash      TEXT NOT NULL DEFAULT '',
       seen_epoch     INTEGER NOT NULL DEFAULT 0,

@@ -26,8 +26,9 @@ export interface Statement {
   signer: string;
   type: 'add' | 'remove';
   device: DeviceInfo;
-  /** For a removal: the epoch that starts with it. */
+  /** For a removal: the epoch that starts with it, and the removed device's last segment that counts. */
   newEpoch?: number;
+  lastSeq?: number;
   at: number;
 }
 
@@ -153,7 +154,7 @@ export async function processStatements(ctx: RegistryContext): Promise<{ removed
           addedAt: st.at,
         });
       } else if (st.type === 'remove' && typeof st.newEpoch === 'number') {
-        ctx.state.markRemoved(st.device.id, st.newEpoch);
+        ctx.state.markRemoved(st.device.id, st.newEpoch, st.lastSeq ?? 0);
         const me = ctx.state.config()!;
         if (st.device.id === me.deviceId) {
           ctx.state.updateConfig({ state: 'removed' });

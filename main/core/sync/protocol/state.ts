@@ -44,6 +44,8 @@ export interface DeviceRow {
   boxPublic: Buffer;
   addedAt: number;
   removedEpoch: number | null;
+  /** A removed device's segments are read up to this one (what the remover had seen of it), none after. */
+  removedAfter: number | null;
   seenSeq: number;
   seenHash: string;
   seenEpoch: number;
@@ -96,6 +98,7 @@ function deviceOf(r: Raw): DeviceRow {
     boxPublic: r.box_public as Buffer,
     addedAt: r.added_at as number,
     removedEpoch: (r.removed_epoch as number | null) ?? null,
+    removedAfter: (r.removed_after as number | null) ?? null,
     seenSeq: r.seen_seq as number,
     seenHash: r.seen_hash as string,
     seenEpoch: r.seen_epoch as number,
@@ -154,6 +157,11 @@ export class SyncState {
     if (sets.length) this.db.prepare(`UPDATE sync_config SET ${sets.join(', ')} WHERE id = 1`).run(...values);
   }
 
+  /** Rows sync knows and that are not deleted: what a mass deletion is measured against. */
+  liveRowCount(): number {
+    return this.db.prepare('SELECT count(*) FROM sync_rows WHERE deleted_hlc IS NULL').pluck().get() as number;
+  }
+
   /** Turning sync off forgets everything sync kept on this device (the synced content stays). */
   clear(): void {
     this.db.transaction(() => {
@@ -186,8 +194,8 @@ export class SyncState {
       .run(d.id, d.name, d.signPublic, d.boxPublic, d.addedAt);
   }
 
-  markRemoved(id: string, epoch: number): void {
-    this.db.prepare('UPDATE sync_devices SET removed_epoch = ? WHERE id = ? AND removed_epoch IS NULL').run(epoch, id);
+  markRemoved(id: string, epoch: number, lastSeq: number): void {
+    this.db.prepare('UPDATE sync_devices SET removed_epoch = ?, removed_after = ? WHERE id = ? AND removed_epoch IS NULL').run(epoch, lastSeq, id);
   }
 
   setSeen(id: string, seq: number, hash: string, epoch: number): void {
