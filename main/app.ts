@@ -13,6 +13,7 @@ import type { ToolCallerFactory } from './core/workflows/toolCaller';
 import { toolCaller } from './core/tools';
 import { requirePolicy } from './core/policy/enforce';
 import type { SyncRuntime } from './core/sync/api';
+import { createSyncRuntime, type SyncRuntimeOptions } from './core/sync/runtime';
 
 export interface CubbyOptions {
   dataDir: string;
@@ -40,11 +41,10 @@ export interface CubbyOptions {
   providerRuntime?: ProviderRuntime;
   /** How workflow tool steps reach MCP tool servers (main/core/tools' toolCaller); tests pass a recording one. */
   toolCaller?: ToolCallerFactory;
-  /**
-   * Hook for sync (issue 12): the runtime that gives each session its SyncService. Without it the
-   * sync channels answer NOT_SUPPORTED. The real runtime is made by the sync engine's owner.
-   */
+  /** Tests of the screens only: a sync runtime of their own instead of the real one (issue 12). */
   sync?: SyncRuntime;
+  /** The real sync runtime's options (tests: a shorter round interval). */
+  syncOptions?: SyncRuntimeOptions;
 }
 
 export interface Cubby {
@@ -82,6 +82,8 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
   const { policy, accountPolicy } = applyMachinePolicy(opts.machinePolicy ?? machinePolicySource(), opts.log ?? stderrLog, opts.policy);
   const accounts = await Accounts.open({ ...opts, policy: accountPolicy });
   const idleLockSeconds = idleTimeoutFrom(opts.idleLockSecondsOverride, policy.values.maxIdleMinutes * 60);
+  const realSync = opts.sync ? null : createSyncRuntime(accounts, policy, opts.syncOptions);
+  const syncRuntime = opts.sync ?? realSync!;
   const router = new Router(accounts, handlers, {
     log: opts.log,
     clipboard: opts.clipboard && new SecretClipboard(opts.clipboard),
@@ -90,7 +92,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
     idleLockSeconds,
     providerRuntime: opts.providerRuntime,
     toolCaller: opts.toolCaller ?? policyCheckedToolCaller(policy),
-    sync: opts.sync,
+    sync: syncRuntime,
   });
   router.workflows.scheduler.start();
   const control = opts.control ? await startControlServer({ dataDir: opts.dataDir, router, log: opts.log }) : null;
@@ -104,6 +106,7 @@ export async function startCubby(opts: CubbyOptions): Promise<Cubby> {
       control?.close();
       router.workflows.scheduler.stop();
       router.lockAll('closed');
+      realSync?.stopAll();
       accounts.close();
     },
   };

@@ -367,6 +367,12 @@ export class Router {
     state.lastActive = Date.now();
     state.lockedUser = null;
     try {
+      // The person's sync (if on, and allowed here) runs while their vault is open.
+      if (this.policy.values.allowSync) this.sync?.forSession(session);
+    } catch (e) {
+      this.log.error(`sync did not start: ${e instanceof Error ? e.name : 'error'}`);
+    }
+    try {
       this.workflows.scheduler.attachWindow(session);
     } catch (e) {
       // Recording missed runs must not keep the person out of their vault.

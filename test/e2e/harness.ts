@@ -59,7 +59,7 @@ export async function startHarness(
     // An organization's policy, so the screens show (and axe scans) "Set by your organization".
     machinePolicy: E2E_MACHINE_POLICY,
     ...(localServerPorts ? { providerRuntime: { maxRetries: 0, localServerPorts } } : {}),
-    ...(opts.sync ? { sync: opts.sync } : {}),
+    ...(opts.sync ? { sync: opts.sync } : { syncOptions: { intervalMs: 1000 } }),
   });
   const host = await startBrowserHost({ router: cubby.router, rendererDir: RENDERER_DIR });
   const profileDirs: string[] = [];

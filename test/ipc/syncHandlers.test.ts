@@ -167,16 +167,13 @@ describe('refused before the service', () => {
     }
   });
 
-  test('without a sync runtime every channel answers NOT_SUPPORTED', async () => {
+  test('without a runtime of its own the app runs the real one: sync is off, and needs setting up', async () => {
     const app = await startTestHost();
     try {
       const { admin, bob } = await signUpBob(app);
-      for (const channel of SYNC_CHANNELS) {
-        expect(await bob.call(channel, inputs(NO_IDS)[channel]), channel).toEqual({
-          ok: false,
-          error: { code: 'NOT_SUPPORTED', message: 'Sync is not available in this version of Cubby.' },
-        });
-      }
+      expect(await bob.call('sync.status', {})).toMatchObject({ ok: true, value: { state: 'off', target: null, thisDevice: null } });
+      expect(await bob.call('sync.syncNow', {})).toEqual({ ok: false, error: { code: 'SYNC_NOT_SET_UP', message: 'Sync is not on for this vault.' } });
+      expect(await bob.call('sync.devices', {})).toEqual({ ok: true, value: [] });
       await admin.close();
       await bob.close();
     } finally {

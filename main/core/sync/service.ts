@@ -51,6 +51,8 @@ export class SessionSync implements SyncService {
     if (c) {
       this.storage = deps.openStorage(c.target);
       if (c.state === 'active') this.load();
+      // A first round soon after sign-in, then on the interval.
+      setTimeout(() => void this.runRound().catch(() => undefined), Math.min(2000, deps.intervalMs)).unref?.();
     }
     this.schedule();
   }
