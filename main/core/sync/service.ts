@@ -171,6 +171,7 @@ export class SessionSync implements SyncService {
   }
 
   async setUp(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }): Promise<SyncStatus> {
+    this.deps.checkPolicy(input.target);
     const secret = this.deps.recoverySecret(this.session, input.recoveryKey, true);
     try {
       this.begin(input.target);
@@ -202,6 +203,7 @@ export class SessionSync implements SyncService {
   }
 
   async joinWithRecoveryKey(input: { target: SyncTargetInput; deviceName: string; recoveryKey: string }): Promise<SyncStatus> {
+    this.deps.checkPolicy(input.target);
     const secret = this.deps.recoverySecret(this.session, input.recoveryKey, false);
     try {
       this.begin(input.target);
