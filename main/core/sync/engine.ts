@@ -22,14 +22,8 @@ import { pairingStep } from './pairingFlow';
 import { bootstrapFromSnapshot, compactOwn, writeSnapshot } from './snapshots';
 import type { SyncStorage } from './storage/types';
 
-const SyncValue = z.union([z.null(), z.number(), z.string().max(64 * 1024 * 1024), z.strictObject({ b64: z.string() })]);
-const Hlc = z.string().max(64);
-export const RowChangeSchema = z.strictObject({
-  tbl: z.string().max(64),
-  key: z.string().max(512),
-  f: z.record(z.string().max(64), z.strictObject({ v: SyncValue, t: Hlc, p: Hlc.nullable() })).optional(),
-  del: Hlc.optional(),
-});
+/** The outline of a batch; the change layer checks every field and clock before applying (checkBatch). */
+const RowChangeSchema = z.looseObject({ tbl: z.string().max(64), key: z.string().max(512) });
 export const ChangesBody = z.strictObject({ changes: z.array(RowChangeSchema).max(1_000_000) });
 
 /** Own segments between snapshots: a new device replays at most this many of each device. */
@@ -46,6 +40,8 @@ export interface EngineDeps {
   progress: (p: SyncProgress | null) => void;
   /** Whether a remote batch deletes enough to wait for the person (count, rows synced now). */
   isMassDeletion?: (count: number, rows: number) => boolean;
+  /** Own segments between snapshots (default SNAPSHOT_EVERY). */
+  snapshotEvery?: number;
   now?: () => number;
 }
 
@@ -106,7 +102,7 @@ export class SyncEngine {
     this.sealLocalChanges(); // what pulling made pending (e.g. a cascade) goes out in this round
     await this.upload();
     const snap = state.config()!.snapshot;
-    if (config.seq - (snap?.vector[config.deviceId]?.[0] ?? 0) >= SNAPSHOT_EVERY) await writeSnapshot(this);
+    if (state.config()!.seq - (snap?.vector[config.deviceId]?.[0] ?? 0) >= (this.deps.snapshotEvery ?? SNAPSHOT_EVERY)) await writeSnapshot(this);
     await this.writeHead();
     await compactOwn(this);
     state.updateConfig({ lastSyncAt: this.now() });

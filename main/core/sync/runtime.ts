@@ -17,6 +17,8 @@ export interface SyncRuntimeOptions {
   /** How often a round runs (ms). Default 30 s; tests use less. */
   intervalMs?: number;
   openStorage?: (target: SyncTargetInput) => SyncStorage;
+  /** Own segments between snapshots (tests: a few, to see compaction). */
+  snapshotEvery?: number;
   now?: () => number;
 }
 
@@ -35,6 +37,7 @@ export function createSyncRuntime(accounts: Accounts, policy: EffectivePolicy, o
           },
           targetLabel,
           intervalMs: opts.intervalMs ?? 30_000,
+          snapshotEvery: opts.snapshotEvery,
           now: opts.now,
         });
         services.set(session, s);

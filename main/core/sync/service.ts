@@ -25,6 +25,7 @@ export interface SyncServiceDeps {
   checkPolicy: (target: SyncTargetInput | null) => void;
   targetLabel: (target: SyncTargetInput) => string;
   intervalMs: number;
+  snapshotEvery?: number;
   now?: () => number;
 }
 
@@ -85,6 +86,7 @@ export class SessionSync implements SyncService {
         this.emit();
       },
       now: this.deps.now,
+      snapshotEvery: this.deps.snapshotEvery,
     });
   }
 
