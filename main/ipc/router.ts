@@ -153,6 +153,8 @@ export class Router {
     this.workflows.scheduler.onRunChanged = (windows, change) => windows.forEach((w) => this.emit(w, 'runs.changed', change));
     accounts.onAccountChanged((userId) => this.accountChanged(userId));
     accounts.onAccessChanged(() => this.sharedChanged());
+    // A background session keeps the person's sync going too; it is bound to no window.
+    this.workflows.background.onOpened = (session) => void (this.policy.values.allowSync && this.sync?.forSession(session));
   }
 
   /**

@@ -17,6 +17,8 @@ import type { Scheduler } from './scheduler';
 export class BackgroundSessions {
   /** While the computer suspends, a window's lock must not open a background session. */
   private suspending = false;
+  /** Told of each background session it opens (the app starts the person's sync on it). */
+  onOpened: ((session: Session) => void) | null = null;
 
   constructor(
     private readonly accounts: Accounts,
@@ -40,7 +42,9 @@ export class BackgroundSessions {
       wanted = false;
     }
     if (!wanted) return false;
-    this.scheduler.attachBackground(this.accounts.openBackgroundSession(session));
+    const background = this.accounts.openBackgroundSession(session);
+    this.scheduler.attachBackground(background);
+    this.onOpened?.(background);
     return true;
   }
 
