@@ -3,14 +3,15 @@
  * make random changes through the real vault repository functions, capture into their own logs,
  * and deliver to each other in random orders and partitions (each device's log in its own
  * order, a batch sometimes twice), with clocks that drift and jump back. When everything has
- * been delivered: every vault holds the same synced content, nothing waits for a parent, and
+ * been delivered: every vault holds the same synced content (and so does a new device started
+ * from any one's snapshot), nothing waits for a parent, and
  * every value that was written and is not in the end state is explained: knowingly overwritten
  * by a later edit on a device that had it, recorded as a loss, or gone with a deleted row.
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { isCubbyError } from '../../main/core/errors';
-import { applyRemoteChanges, SYNCED_TABLES, syncedContentDump } from '../../main/core/sync/changes';
+import { applyRemoteChanges, snapshotChanges, SYNCED_TABLES, syncedContentDump } from '../../main/core/sync/changes';
 import { selectFieldsSql } from '../../main/core/sync/changes/state';
 import { hashValue, toSyncValue, type SqlValue } from '../../main/core/sync/changes/values';
 import type { SyncValue } from '../../main/core/sync/changes/types';
@@ -87,7 +88,7 @@ class World {
   /** Which device created a message or run (only it moves its status on). */
   readonly origin = new Map<string, number>();
   readonly ignored: number[] = [];
-  private now = 1_800_000_000_000;
+  now = 1_800_000_000_000;
   private readonly skews: number[];
 
   constructor(n: number) {
@@ -331,6 +332,11 @@ test('random changes on 2-4 devices, synced in random orders and partitions, con
         const dumps = w.devices.map((d) => syncedContentDump(d.db));
         for (const dump of dumps.slice(1)) expect(dump).toBe(dumps[0]);
         for (const d of w.devices) expect(d.db.prepare('SELECT count(*) FROM sync_pending').pluck().get()).toBe(0);
+        // A new device started from any device's snapshot holds the same content.
+        const fresh = openDevice(9, () => w.now);
+        applyRemoteChanges(fresh.db, [...snapshotChanges(w.devices[ops.length % n]!.db)], fresh.clock, null);
+        expect(syncedContentDump(fresh.db)).toBe(dumps[0]);
+        fresh.db.close();
         expect(w.unexplained()).toEqual([]);
         expect(w.ignored.every((x) => x === 0)).toBe(true);
         for (const d of w.devices) {
@@ -346,7 +352,7 @@ test('random changes on 2-4 devices, synced in random orders and partitions, con
   expect(seen.edit).toBeGreaterThan(0);
   expect(seen.deleted).toBeGreaterThan(0);
   expect(seen.parent_deleted).toBeGreaterThan(0);
-});
+}, Math.max(60_000, RUNS * 300));
 
 test('a batch from a device with a clock more than a day ahead is refused and changes nothing', () => {
   const w = new World(2);

@@ -12,6 +12,7 @@ import { addAttachments } from '../../main/core/vault/attachments';
 import { createConversation, getConversation } from '../../main/core/vault/conversations';
 import { createMemory, updateMemory } from '../../main/core/vault/memory';
 import { appendMessage, allMessages } from '../../main/core/vault/messages';
+import { createSecret, readSecretValue, replaceSecret } from '../../main/core/vault/secrets';
 import { getSetting, setSetting } from '../../main/core/vault/settings';
 import { capture, count, deliver, openDevice, redeliverLast, syncAll, type Device } from './changesWorld';
 
@@ -240,5 +241,24 @@ describe('conflicts', () => {
     expect(listConflicts(b.db, { longTextOnly: true })).toEqual([]);
     expect(capture(b)).toEqual([]);
     expect(() => resolveConflict(b.db, 999, 'current')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  test("a secret's value clashing on two devices is recorded, but the conflicts list shows neither version; 'lost' still puts it back", () => {
+    const [a, b] = both();
+    const secret = createSecret(a.session, { name: 'key', value: 'sk-original-0000' });
+    syncAll([a, b]);
+    replaceSecret(a.session, secret.id, { value: 'sk-from-a-1111' });
+    replaceSecret(b.session, secret.id, { value: 'sk-from-b-2222' });
+    syncAll([a, b]);
+    same(a, b);
+    const entries = listConflicts(a.db).filter((c) => c.tbl === 'secrets' && c.field === 'value');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ lostValue: null, currentValue: null, longText: false });
+    expect(JSON.stringify(listConflicts(a.db))).not.toMatch(/sk-from/);
+    const winner = readSecretValue(a.session, secret.id);
+    resolveConflict(a.db, entries[0]!.id, 'lost');
+    syncAll([a, b]);
+    expect(readSecretValue(b.session, secret.id)).not.toBe(winner);
+    expect(['sk-from-a-1111', 'sk-from-b-2222']).toContain(readSecretValue(b.session, secret.id));
   });
 });

@@ -123,12 +123,16 @@ describe('what apply refuses', () => {
     const { a, b, t } = fresh();
     const ok = { tbl: 'settings', key: 'notes', f: { value: { v: 'x', t, p: null }, updated_at: { v: 1, t, p: null } } };
     const other = new HybridClock('00000000000000ff').tick();
+    const older = new HybridClock('00000000000000ff', () => Date.now() - 10_000).tick();
     const bad = [
       [ok, { tbl: 'settings', key: 'k', f: { value: { v: 'x', t: 'nonsense', p: null } } }],
       [ok, { tbl: 'settings', key: 'k', f: { value: { v: 'x', t, p: t } } }], // overwrites a clock not older than itself
       [ok, { tbl: 'settings', key: 'k', f: { value: { v: { b64: '***' }, t, p: null } } }],
       [ok, { tbl: 'settings', key: 'k', f: { value: { v: 'x', t: other, p: null } } }],
       [ok, { tbl: 'settings', key: 'k' }],
+      // Another device's clock first as an overwritten clock, then as the sender's own.
+      [{ tbl: 'settings', key: 'k', f: { value: { v: 'x', t, p: older }, updated_at: { v: 1, t: older, p: null } } }],
+      [{ tbl: 'agents', key: 'g', del: t, seen: { '*': new HybridClock('00000000000000ee', () => Date.now() + 3 * 86_400_000).tick() } }],
     ];
     for (const batch of bad) {
       expect(() => applyRemoteChanges(b.db, batch as never, b.clock, a.id)).toThrow(expect.objectContaining({ code: 'SYNC_OBJECT_REJECTED' }));

@@ -10,12 +10,18 @@ function rejected(what: string): CubbyError {
 
 /** Shape and clocks of a batch, before anything is written: a malformed batch changes nothing. */
 export function checkBatch(changes: readonly RowChange[], fromDevice: string | null, clock: HybridClock): void {
-  let last = '';
+  let lastOwn = '';
+  let lastKnown = '';
   const own = (t: Hlc) => {
-    if (t === last) return;
-    last = t;
+    if (t === lastOwn) return;
+    lastOwn = t;
     if (!isHlc(t)) throw rejected('it carries a malformed clock');
     if (fromDevice !== null && deviceOfHlc(t) !== fromDevice) throw rejected('it carries a clock of another device');
+    clock.observe(t);
+  };
+  const known = (t: Hlc) => {
+    if (t === lastKnown) return;
+    lastKnown = t;
     clock.observe(t);
   };
   if (!Array.isArray(changes)) throw rejected('it is not a list of changes');
@@ -29,6 +35,8 @@ export function checkBatch(changes: readonly RowChange[], fromDevice: string | n
       if (c.seen !== undefined && (typeof c.seen !== 'object' || c.seen === null || !Object.values(c.seen).every(isHlc))) {
         throw rejected('a deletion is malformed');
       }
+      // Clocks this device will store are observed too (the same limit on how far ahead they may be).
+      for (const t of Object.values(c.seen ?? {}) as Hlc[]) known(t);
       continue;
     }
     if (typeof c.f !== 'object' || c.f === null) throw rejected('a row is malformed');
@@ -36,6 +44,7 @@ export function checkBatch(changes: readonly RowChange[], fromDevice: string | n
       if (typeof fc !== 'object' || fc === null || !isSyncValue(fc.v)) throw rejected('a value is malformed');
       own(fc.t);
       if (fc.p !== null && (!isHlc(fc.p) || fc.p >= fc.t)) throw rejected('a clock is out of order');
+      if (fc.p !== null) known(fc.p);
     }
   }
 }

@@ -57,7 +57,7 @@ export interface ConflictEntry {
   /** What it was, in words: 'Agent “Helper”: instructions'. */
   what: string;
   lostValue: SyncValue | Record<string, SyncValue>;
-  /** The value in use now; null when the row is gone. */
+  /** The value in use now; null when the row is gone. Both values are null for a secret's value. */
   currentValue: SyncValue;
   lostDevice: string;
   lostHlc: Hlc;
@@ -89,7 +89,8 @@ function describe(db: Db, spec: TableSpec, key: string, field: string): string {
 
 function toEntry(db: Db, r: ConflictRow): ConflictEntry {
   const spec = SPEC_BY_TABLE.get(r.tbl)!;
-  const current = r.field === '*' ? null : (readLocal(db, spec, r.key)?.values[r.field] ?? null);
+  const hidden = spec.writeOnly?.includes(r.field) ?? false;
+  const current = r.field === '*' || hidden ? null : (readLocal(db, spec, r.key)?.values[r.field] ?? null);
   return {
     id: r.id,
     tbl: r.tbl,
@@ -98,7 +99,7 @@ function toEntry(db: Db, r: ConflictRow): ConflictEntry {
     reason: r.reason,
     longText: r.long_text === 1,
     what: describe(db, spec, r.key, r.field),
-    lostValue: JSON.parse(r.lost_value),
+    lostValue: hidden ? null : JSON.parse(r.lost_value),
     currentValue: toSyncValue(current),
     lostDevice: r.lost_device,
     lostHlc: r.lost_hlc,

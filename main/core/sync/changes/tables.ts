@@ -60,6 +60,8 @@ export interface TableSpec {
   liveStatus?: { field: string; live: readonly string[]; interrupted: string; with: readonly string[] };
   /** How a person recognizes a row in the conflicts list. */
   label: { noun: string; nameColumn?: string };
+  /** Fields whose values never leave main (secret values): the conflicts list shows neither version. */
+  writeOnly?: readonly string[];
 }
 
 function columnKey(column: string): KeySpec {
@@ -116,6 +118,7 @@ export const SYNCED_TABLES: readonly TableSpec[] = [
     tbl: 'secrets',
     key: columnKey('id'),
     fields: ['name', 'value', 'last4', 'created_at', 'updated_at'],
+    writeOnly: ['value'],
     label: { noun: 'Secret', nameColumn: 'name' },
   },
   {
