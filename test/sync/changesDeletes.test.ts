@@ -30,6 +30,22 @@ const same = (...ds: Device[]) => {
 };
 
 describe('deletes', () => {
+  test('messages arriving for a conversation deleted here but not captured yet go with it once the delete is captured', () => {
+    // Found by the property test: without this the messages waited for their parent forever.
+    const [a, b] = both();
+    const conv = createConversation(a.session, { agentId: null, agentName: 'x' });
+    capture(a);
+    appendMessage(a.session, conv.id, { role: 'user', content: 'one', status: 'complete' });
+    appendMessage(a.session, conv.id, { role: 'user', content: 'two', status: 'complete' });
+    deliver(a, b, 1); // only the conversation
+    deleteConversation(b.session, conv.id);
+    capture(a);
+    deliver(a, b); // the messages and the conversation's new updated_at
+    syncAll([a, b]);
+    same(a, b);
+    for (const d of [a, b]) expect(count(d.db, 'SELECT count(*) FROM sync_pending')).toBe(0);
+  });
+
   test('a delete wins over a concurrent edit, which is recorded as lost to the delete; a version lost to a delete cannot be put back', () => {
     const [a, b] = both();
     const agent = createAgent(a.session, agentInput('Helper', 'v0'));

@@ -27,7 +27,7 @@ import { createRun, finishRun, markRunning, recordStep, deleteRun, recoverInterr
 import { createWorkflow, deleteWorkflow, setLastTick, updateWorkflow } from '../../main/core/workflows/store';
 import { capture, deliver, openDevice, redeliverLast, type Device } from './changesWorld';
 
-/** About 8 s here; CUBBY_PROPERTY_RUNS=1000 for a longer search. */
+/** About 8 s here; CUBBY_PROPERTY_RUNS=1000 for a longer search; CUBBY_PROPERTY_SEED and _PATH replay a failure fast-check printed. */
 const RUNS = Number(process.env.CUBBY_PROPERTY_RUNS ?? 150);
 const TEXTS = ['', 'a', 'b', 'tea', 'coffee', 'a longer text with spaces', 'ünïcödé ✓'];
 const SETTING_KEYS = ['notes', 'theme', 'lock.idleMinutes', 'sharedAgentMemory:x'];
@@ -346,7 +346,7 @@ test('random changes on 2-4 devices, synced in random orders and partitions, con
         for (const d of w.devices) d.db.close();
       }
     }),
-    { numRuns: RUNS },
+    { numRuns: RUNS, ...(process.env.CUBBY_PROPERTY_SEED ? { seed: Number(process.env.CUBBY_PROPERTY_SEED), path: process.env.CUBBY_PROPERTY_PATH } : {}) },
   );
   expect(runs).toBeGreaterThanOrEqual(RUNS);
   expect(seen.edit).toBeGreaterThan(0);

@@ -69,6 +69,17 @@ export function applyRemoteChanges(db: Db, changes: readonly RowChange[], clock:
   })();
 }
 
+/**
+ * Rows kept aside for a parent that was just deleted here (captured as a tombstone now): they go
+ * with it, as they would had they arrived after the tombstone. Without this they wait forever.
+ */
+export function retryPendingFor(db: Db, clock: HybridClock, parents: readonly string[]): void {
+  if (!parents.length || !pendingCount(db)) return;
+  const run = new ApplyRun(db, clock);
+  run.parentsChanged(parents);
+  run.retryPending();
+}
+
 class ApplyRun {
   readonly counts = { applied: 0, conflicts: 0, ignored: 0 };
   private readonly me: string;
@@ -359,6 +370,10 @@ class ApplyRun {
       this.counts.applied++;
     }
     this.arrived.add(`${spec.tbl}\t${key}`);
+  }
+
+  parentsChanged(parents: readonly string[]): void {
+    for (const p of parents) this.arrived.add(p);
   }
 
   /** Rows kept aside for a parent that has now arrived (or been deleted): again, in their order. */

@@ -4,6 +4,7 @@
  */
 import type { Db } from '../../db/sqlcipher';
 import type { HybridClock } from './hlc';
+import { retryPendingFor } from './apply';
 import {
   compactSeen,
   existsLocally,
@@ -133,6 +134,7 @@ export function captureChanges(db: Db, clock: HybridClock): RowChange[] {
       out.push({ tbl: spec.tbl, key, f });
     }
     stmt(db, 'DELETE FROM sync_dirty').run();
+    retryPendingFor(db, clock, plans.filter((p) => p.kind === 'delete').map((p) => `${p.spec.tbl}\t${(p as { key: string }).key}`));
     return out;
   })();
 }
