@@ -73,6 +73,25 @@ describe('pairing through the storage', () => {
     expect(approverSide.code).not.toBe(realSide.code);
   });
 
+  it('a commitment swapped in after the answer does not count (the storage cannot aim at the code)', async () => {
+    const storage = new MemoryStorage();
+    const real = await postJoinRequest(storage, device('Laptop'));
+    const answered = await answerRequest(storage, real.requestId);
+    await revealWhenAnswered(storage, real);
+    // The storage now knows the answer: it swaps in its own commitment and a reveal that matches it.
+    const evilStore = new MemoryStorage();
+    const evil = await postJoinRequest(evilStore, device('Laptop'));
+    await storage.put(pairingObject(real.requestId, 'a'), evilStore.objects.get(pairingObject(evil.requestId, 'a'))!);
+    await storage.put(pairingObject(real.requestId, 'c'), Buffer.from(JSON.stringify(evil.reveal)));
+    expect(await checkReveal(storage, real.requestId, answered!)).toBe('invalid');
+  });
+
+  it('a request without a commitment is not answered', async () => {
+    const storage = new MemoryStorage();
+    await storage.put(pairingObject('0123456789abcdef01234567', 'c'), Buffer.from('{}'));
+    expect(await answerRequest(storage, '0123456789abcdef01234567')).toBeNull();
+  });
+
   it('a grant for someone else does not open, and a second answer is refused', async () => {
     const storage = new MemoryStorage();
     const req = await postJoinRequest(storage, device('Laptop'));

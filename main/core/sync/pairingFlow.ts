@@ -24,6 +24,11 @@ import type { SyncStorage } from './storage/types';
 
 /** Requests not finished within this time are dropped on the approving side. */
 const PAIRING_TTL_MS = 30 * 60_000;
+/**
+ * Requests answered at once. Each shown code is one chance in a million for someone in the
+ * storage to have aimed at it: a few at a time keeps that chance small.
+ */
+const MAX_OPEN_REQUESTS = 3;
 
 export interface JoinProgress {
   request: JoinRequest;
@@ -48,13 +53,18 @@ export async function pairingStep(engine: SyncEngine): Promise<void> {
   for (const { id, steps } of await openRequests(storage)) {
     const mine = known.get(id);
     if (!mine && steps.has('a') && !steps.has('b')) {
+      if (state.pairings().length >= MAX_OPEN_REQUESTS) continue;
       const answered = await answerRequest(storage, id);
       if (answered) state.savePairing(id, { ...answered }, null, null);
       continue;
     }
     if (mine && !mine.code && steps.has('c')) {
       const checked = await checkReveal(storage, id, mine.state as unknown as ApproverState);
-      if (checked === 'invalid') {
+      // A device already in the set (or removed from it) cannot join again under the same id.
+      if (checked && checked !== 'invalid' && state.device(checked.reveal.device.id)) {
+        state.dropPairing(id);
+        engine.reject(`p/${id}/c`, Buffer.from(id), 'device');
+      } else if (checked === 'invalid') {
         state.dropPairing(id);
         engine.reject(`p/${id}/c`, Buffer.from(id), 'signature');
       } else if (checked) {

@@ -51,8 +51,8 @@ async function read<T>(storage: SyncStorage, name: string, schema: z.ZodType<T>)
   }
 }
 
-function transcriptOf(commit: string, answer: string, reveal: Reveal): Buffer {
-  return sha256('cubby-sync-pairing|', commit, '|', answer, '|', JSON.stringify(reveal));
+function transcriptOf(requestId: string, commit: string, answer: string, reveal: Reveal): Buffer {
+  return sha256('cubby-sync-pairing|', requestId, '|', commit, '|', answer, '|', JSON.stringify(reveal));
 }
 
 function pairingKey(privateDer: string, theirPublic: string, transcript: Buffer): Buffer {
@@ -90,7 +90,7 @@ export async function revealWhenAnswered(storage: SyncStorage, req: JoinRequest)
   if (!answer) return null;
   const commit = sha256(JSON.stringify(req.reveal)).toString('hex');
   await storage.put(pairingObject(req.requestId, 'c'), json(req.reveal));
-  const transcript = transcriptOf(commit, answer.ephemeral, req.reveal);
+  const transcript = transcriptOf(req.requestId, commit, answer.ephemeral, req.reveal);
   return { code: shortCode(transcript), transcript: transcript.toString('hex'), answer: answer.ephemeral };
 }
 
@@ -126,6 +126,8 @@ export async function cleanUpRequest(storage: SyncStorage, requestId: string): P
 export interface ApproverState {
   ephemeral: string;
   answer: string;
+  /** The new device's commitment as it was before this device answered: the reveal must match it. */
+  commit: string;
   reveal?: Reveal;
   transcript?: string;
 }
@@ -142,22 +144,27 @@ export async function openRequests(storage: SyncStorage): Promise<{ id: string; 
   return [...byId].map(([id, steps]) => ({ id, steps }));
 }
 
-/** Answer a new request (b). False if another device answered first. */
+/**
+ * Answer a new request (b): null if it has no valid commitment yet or another device answered
+ * first. The commitment is read and kept now: one swapped in after this answer (when the
+ * storage could aim at a code) does not count.
+ */
 export async function answerRequest(storage: SyncStorage, id: string): Promise<ApproverState | null> {
+  const commit = await read(storage, pairingObject(id, 'a'), Commit);
+  if (!commit) return null;
   const eph = newBoxKeys();
   const answer = eph.publicRaw.toString('base64');
   const body = json({ v: 1, ephemeral: answer });
   const wrote = storage.atomicPutIfAbsent ? await storage.putIfAbsent(pairingObject(id, 'b'), body) : (await storage.put(pairingObject(id, 'b'), body), true);
-  return wrote ? { ephemeral: der(eph.privateKey), answer } : null;
+  return wrote ? { ephemeral: der(eph.privateKey), answer, commit: commit.commit } : null;
 }
 
 /** Once c is there and matches the commitment: the code to show and the device to add. */
 export async function checkReveal(storage: SyncStorage, id: string, st: ApproverState): Promise<{ code: string; reveal: Reveal; transcript: string } | 'invalid' | null> {
   const reveal = await read(storage, pairingObject(id, 'c'), Reveal);
   if (!reveal) return null;
-  const commit = await read(storage, pairingObject(id, 'a'), Commit);
-  if (!commit || sha256(JSON.stringify(reveal)).toString('hex') !== commit.commit) return 'invalid';
-  const transcript = transcriptOf(commit.commit, st.answer, reveal);
+  if (sha256(JSON.stringify(reveal)).toString('hex') !== st.commit) return 'invalid';
+  const transcript = transcriptOf(id, st.commit, st.answer, reveal);
   return { code: shortCode(transcript), reveal, transcript: transcript.toString('hex') };
 }
 
