@@ -130,7 +130,7 @@ describe('a hostile storage', () => {
       epoch: ring.latestEpoch,
       contentKey: ring.contentKey(ring.latestEpoch)!,
       signer: ring.signer,
-      body: { device: c.deviceId, seq: seen.seenSeq, hash: randomBytes(32).toString('hex'), epoch: ring.latestEpoch, seen: {}, snapshot: null, at: Date.now() },
+      body: { device: c.deviceId, seq: seen.seenSeq, hash: randomBytes(32).toString('hex'), epoch: ring.latestEpoch, seen: {}, snapshot: null, removed: {}, at: Date.now() },
     });
     await tampered(names.head(c.deviceId), forged, /conflicts with what that device wrote/);
     expect(new SyncState(vaultOf(reader.session)).device(c.deviceId)!.blockedCode).toBe('fork');

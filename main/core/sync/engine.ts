@@ -18,6 +18,7 @@ import { MAX_OBJECT_BYTES, MAX_PLAIN_BODY, openObject, sealObject } from './prot
 import { ObjectNames } from './protocol/names';
 import { processStatements, type RegistryContext } from './protocol/registry';
 import type { DeviceRow, HeadBody, SnapshotManifest, SyncState } from './protocol/state';
+import { adoptRemovalClaims, HeadSchema, removalClaims } from './protocol/heads';
 import { pairingStep } from './pairingFlow';
 import { bootstrapFromSnapshot, compactOwn, writeSnapshot } from './snapshots';
 import type { SyncStorage } from './storage/types';
@@ -89,16 +90,25 @@ export class SyncEngine {
 
   async syncOnce(): Promise<void> {
     const { state } = this.deps;
-    const { removed } = await processStatements(this.registry);
+    const { removed, missingEpoch } = await processStatements(this.registry);
     if (removed) return;
+    if (missingEpoch !== null) {
+      // Writing on in the old epoch would let the removed device read it: stop until the key is there.
+      throw new CubbyError(
+        'SYNC_OBJECT_REJECTED',
+        'A device was removed from your sync, but this device’s copy of the new key is missing or changed in the storage. Sync is stopped here so nothing is written under the old key; add this device again from another one.',
+      );
+    }
     await pairingStep(this);
     const config = state.config()!;
     if (config.state !== 'active') return;
     this.sealLocalChanges();
     await this.upload();
-    if (!config.firstSyncDone) await bootstrapFromSnapshot(this);
+    const started = config.firstSyncDone || (await bootstrapFromSnapshot(this));
     await this.pull();
-    if (!state.config()!.firstSyncDone) state.updateConfig({ firstSyncDone: true });
+    if (state.config()!.state === 'removed') return;
+    // A first sync that could not read its snapshot tries again next round.
+    if (!state.config()!.firstSyncDone && started) state.updateConfig({ firstSyncDone: true });
     this.sealLocalChanges(); // what pulling made pending (e.g. a cascade) goes out in this round
     await this.upload();
     const snap = state.config()!.snapshot;
@@ -162,7 +172,7 @@ export class SyncEngine {
     const c = state.config()!;
     const seen: Record<string, number> = {};
     for (const d of state.devices()) if (d.id !== c.deviceId) seen[d.id] = d.seenSeq;
-    const head: HeadBody = { device: c.deviceId, seq: c.seq, hash: c.lastHash, epoch: keys.latestEpoch, seen, snapshot: c.snapshot, at: this.now() };
+    const head: HeadBody = { device: c.deviceId, seq: c.seq, hash: c.lastHash, epoch: keys.latestEpoch, seen, snapshot: c.snapshot, removed: removalClaims(state), at: this.now() };
     const epoch = keys.latestEpoch;
     await storage.put(
       this.names.head(c.deviceId),
@@ -187,16 +197,17 @@ export class SyncEngine {
     const name = this.names.head(d.id);
     const bytes = await this.fetch(name, 'head');
     if (!bytes) return d.head;
-    const opened = openObject<HeadBody>(bytes, {
+    const opened = openObject<unknown>(bytes, {
       ctx: { vaultId: this.deps.keys.vaultId, kind: 'head', position: d.id },
       keyFor: this.deps.keys.contentKey,
       signerPublic: d.signPublic,
     });
-    if (!opened.ok) {
-      this.reject(name, bytes, opened.reason);
+    const parsed = opened.ok ? HeadSchema.safeParse(opened.body) : null;
+    if (!opened.ok || !parsed?.success) {
+      this.reject(name, bytes, opened.ok ? 'format' : opened.reason);
       return d.head;
     }
-    const head = opened.body;
+    const head = parsed.data;
     if (head.device !== d.id || head.seq < d.headSeq) {
       this.reject(name, bytes, head.device !== d.id ? 'device' : 'rollback');
       return d.head;
@@ -207,6 +218,9 @@ export class SyncEngine {
       return null;
     }
     this.deps.state.setHead(d.id, head, this.now());
+    if (d.removedEpoch === null && adoptRemovalClaims(this.deps.state, head, opened.epoch, this.deps.keys.latestEpoch)) {
+      this.deps.state.updateConfig({ state: 'removed' });
+    }
     return head;
   }
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CubbyError } from '../errors';
-import { newSyncKey, type DeviceKeys } from '../keys/syncCrypto';
+import { newSyncKey } from '../keys/syncCrypto';
 import { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncTargetInput } from './api';
 import { HybridClock } from './changes';
@@ -14,7 +14,7 @@ import { joinStep } from './pairingFlow';
 import { ObjectNames } from './protocol/names';
 import { cleanUpRequest, postJoinRequest } from './protocol/pairing';
 import { readRecovery, writeRecovery } from './protocol/recovery';
-import { publishEpochKey, RECOVERY_SIGNER, writeStatement, type DeviceInfo } from './protocol/registry';
+import { processStatements, publishEpochKey, RECOVERY_SIGNER, writeStatement, type DeviceInfo } from './protocol/registry';
 import type { SyncState } from './protocol/state';
 import { writeSnapshot } from './snapshots';
 import type { SyncStorage } from './storage/types';
@@ -51,8 +51,8 @@ function storeEpochKeys(ctx: LifecycleContext, ring: SyncKeyring, keys: { epoch:
 
 /** Whether the storage already holds a Cubby sync (someone's objects or a recovery object). */
 async function holdsSync(storage: SyncStorage): Promise<boolean> {
-  const all = await storage.list('');
-  return all.some((o) => /^(r|v[0-9a-f]{24})\//.test(o.name));
+  // Every sync writes its recovery object first: one folder to list, not the whole target.
+  return (await storage.list('r/')).length > 0;
 }
 
 export async function setUpFirstDevice(
@@ -128,32 +128,32 @@ export async function joinWithRecovery(
 ): Promise<SyncKeyring> {
   if (ctx.state.config()) throw alreadySetUp();
   await ctx.storage.check();
-  let ring: SyncKeyring | null = null;
-  let deviceKeys: DeviceKeys | null = null;
-  const { keys, wrapped } = ctx.withDek((dek) => SyncKeyring.newDevice(dek));
-  deviceKeys = keys;
-  const recovered = await readRecovery(ctx.storage, input.recoverySecret, (vaultId, epoch0) => {
-    ring = SyncKeyring.create(vaultId, deviceKeys!);
-    ring.addEpochKey(0, Buffer.from(epoch0));
-    return new ObjectNames(ring);
-  });
-  if (!recovered || !ring) {
+  const recovered = await readRecovery(ctx.storage, input.recoverySecret);
+  if (!recovered) {
     throw new CubbyError('SYNC_NOT_SET_UP', 'No sync set up with this recovery key was found at this storage. Check the storage details and the recovery key.');
   }
-  const r: SyncKeyring = ring;
-  const deviceId = randomBytes(8).toString('hex');
-  ctx.state.createConfig({ target: input.target, state: 'active', deviceId, deviceName: input.deviceName, deviceKeys: wrapped, vaultId: recovered.vaultId });
+  const me = newIdentity(ctx, input.target, input.deviceName, 'active', recovered.vaultId);
+  const ring = SyncKeyring.create(recovered.vaultId, me.keys);
   ctx.state.updateConfig({ recoverySignPublic: recovered.signPublic, recoveryBoxPublic: recovered.boxPublic, firstSyncDone: false });
-  storeEpochKeys(ctx, r, recovered.epochKeys);
-  const info: DeviceInfo = { id: deviceId, name: input.deviceName, signPublic: keys.signPublic.toString('base64'), boxPublic: keys.boxPublic.toString('base64') };
-  addSelf(ctx.state, info);
-  const names = new ObjectNames(r);
-  const engine = { storage: ctx.storage, keys: r, names, state: ctx.state, withDek: ctx.withDek, reject: () => undefined };
-  await writeStatement(engine, { id: RECOVERY_SIGNER, key: recovered.signPrivate }, { type: 'add', device: info });
-  return r;
+  storeEpochKeys(ctx, ring, [{ epoch: 0, key: recovered.epoch0 }]);
+  addSelf(ctx.state, me.info);
+  // Learn the devices and every later epoch (each key checked against the removal that made it) before writing anything.
+  const registry = { storage: ctx.storage, keys: ring, names: new ObjectNames(ring), state: ctx.state, withDek: ctx.withDek, reject: () => undefined, recoveryBox: recovered.boxPrivate };
+  const { missingEpoch } = await processStatements(registry);
+  if (missingEpoch !== null) {
+    ctx.state.clear();
+    ring.close();
+    throw new CubbyError('SYNC_OBJECT_REJECTED', 'The key of a later stage of your sync is missing or changed in the storage, so this device cannot read what was written since. Nothing was changed.');
+  }
+  await writeStatement(registry, { id: RECOVERY_SIGNER, key: recovered.signPrivate }, { type: 'add', device: me.info });
+  return ring;
 }
 
-/** Remove another device: a new epoch whose key only the remaining devices (and the recovery key) get. */
+/**
+ * Remove another device: a new epoch whose key only the remaining devices (and the recovery key)
+ * get. The key goes out, and the removal is written, before this device uses the key: a failure
+ * on the way leaves everything in the old epoch, and trying again starts over.
+ */
 export async function removeDevice(engine: SyncEngine, deviceId: string): Promise<void> {
   const { state, keys } = engine.deps;
   const c = state.config()!;
@@ -161,21 +161,28 @@ export async function removeDevice(engine: SyncEngine, deviceId: string): Promis
   if (!target || target.removedEpoch !== null || deviceId === c.deviceId) throw new CubbyError('NOT_FOUND', 'That device is not part of your sync.');
   const newEpoch = keys.latestEpoch + 1;
   const key = SyncKeyring.newEpochKey();
-  state.storeEpochKey(newEpoch, engine.deps.withDek((dek) => SyncKeyring.wrapEpochKey(dek, keys.vaultId, newEpoch, key)));
-  keys.addEpochKey(newEpoch, key);
   const recipients = state
     .devices()
     .filter((d) => d.removedEpoch === null && d.id !== deviceId && d.id !== c.deviceId)
     .map((d) => ({ id: d.id, boxPublic: d.boxPublic }));
   recipients.push({ id: RECOVERY_SIGNER, boxPublic: c.recoveryBoxPublic! });
-  await publishEpochKey(engine.registry, newEpoch, recipients);
-  await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, {
-    type: 'remove',
-    device: { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') },
-    newEpoch,
-    lastSeq: target.seenSeq,
-  });
-  state.markRemoved(deviceId, newEpoch, target.seenSeq);
+  try {
+    const keyHash = await publishEpochKey(engine.registry, newEpoch, key, recipients);
+    await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, {
+      type: 'remove',
+      device: { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') },
+      newEpoch,
+      lastSeq: target.seenSeq,
+      lastStatement: target.statementsSeen,
+      keyHash,
+    });
+  } catch (e) {
+    key.fill(0);
+    throw e;
+  }
+  state.storeEpochKey(newEpoch, engine.deps.withDek((dek) => SyncKeyring.wrapEpochKey(dek, keys.vaultId, newEpoch, key)));
+  keys.addEpochKey(newEpoch, key);
+  state.markRemoved(deviceId, newEpoch, target.seenSeq, target.statementsSeen);
   state.updateConfig({ epoch: newEpoch });
   // A fresh snapshot in the new epoch: a device added later starts from it, not from the removed one's history.
   await writeSnapshot(engine);

@@ -24,6 +24,14 @@ export interface SyncRuntimeOptions {
 
 export function createSyncRuntime(accounts: Accounts, policy: EffectivePolicy, opts: SyncRuntimeOptions = {}): SyncRuntime & { stopAll(): void } {
   const services = new Map<Session, SessionSync>();
+  // One person may have two sessions open (a background one and a window's): their rounds take turns.
+  const turns = new Map<string, Promise<unknown>>();
+  const exclusive = (userId: string) => <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = (turns.get(userId) ?? Promise.resolve()).catch(() => undefined).then(fn);
+    turns.set(userId, run);
+    void run.finally(() => turns.get(userId) === run && turns.delete(userId)).catch(() => undefined);
+    return run;
+  };
   return {
     forSession(session: Session): SyncService {
       let s = services.get(session);
@@ -39,6 +47,7 @@ export function createSyncRuntime(accounts: Accounts, policy: EffectivePolicy, o
           intervalMs: opts.intervalMs ?? 30_000,
           snapshotEvery: opts.snapshotEvery,
           now: opts.now,
+          exclusive: exclusive(session.user.id),
         });
         services.set(session, s);
         session.onClose(() => services.delete(session));

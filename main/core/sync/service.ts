@@ -26,6 +26,8 @@ export interface SyncServiceDeps {
   targetLabel: (target: SyncTargetInput) => string;
   intervalMs: number;
   snapshotEvery?: number;
+  /** Runs a round in turn with the rounds of the person's other open session, if any. */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
   now?: () => number;
 }
 
@@ -71,6 +73,11 @@ export class SessionSync implements SyncService {
   }
 
   private makeEngine(keys: SyncKeyring): void {
+    // The session may have ended during the await that produced these keys: nothing may keep them.
+    if (this.closed || !this.session.isOpen) {
+      keys.close();
+      return;
+    }
     const c = this.state.config()!;
     this.keys = keys;
     this.clock = new HybridClock(c.deviceId, this.deps.now);
@@ -101,10 +108,14 @@ export class SessionSync implements SyncService {
     if (this.round) return this.round;
     const c = this.state.config();
     if (this.closed || !c || c.paused || c.state === 'removed') return Promise.resolve();
-    this.round = (async () => {
+    const exclusive = this.deps.exclusive ?? ((fn) => fn());
+    this.round = exclusive(async () => {
       try {
-        this.deps.checkPolicy(c.target);
-        if (c.state === 'joining') {
+        // Read again: the person's other session may have changed it while this round waited its turn.
+        const cur = this.state.config();
+        if (this.closed || !cur || cur.paused || cur.state === 'removed') return;
+        this.deps.checkPolicy(cur.target);
+        if (cur.state === 'joining') {
           const ring = await continueJoin(this.lifecycle);
           if (ring) this.makeEngine(ring);
           else return;
@@ -120,7 +131,7 @@ export class SessionSync implements SyncService {
         this.progress = null;
         this.emit();
       }
-    })();
+    });
     return this.round;
   }
 

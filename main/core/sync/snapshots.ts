@@ -68,23 +68,35 @@ export async function writeSnapshot(engine: SyncEngine, opts: { initial?: boolea
   state.updateConfig({ snapshot: manifest });
 }
 
-/** First sync of a device that joined: apply the fullest snapshot any device announces. */
-export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<void> {
+/**
+ * First sync of a device that joined: apply the fullest snapshot a device still in the set
+ * announces, whose positions no device's own head contradicts. True when done (or there is
+ * none); false to try again next round.
+ */
+export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean> {
   const { state, keys } = engine.deps;
+  // Every head first: a remaining device's head may report a removal this device never read.
+  for (const d of engine.peers()) await engine.readHead(d);
+  const plausible = (m: SnapshotManifest) =>
+    Object.entries(m.vector).every(([id, [seq]]) => {
+      const d = state.device(id);
+      if (!d || id === state.config()!.deviceId) return false;
+      return d.removedEpoch !== null ? seq <= (d.removedAfter ?? 0) : seq <= d.headSeq;
+    });
   let best: { device: string; signPublic: Buffer; manifest: SnapshotManifest } | null = null;
   const coverage = (m: SnapshotManifest) => Object.values(m.vector).reduce((n, [seq]) => n + seq, 0);
-  for (const d of engine.peers()) {
-    const head = await engine.readHead(d);
-    if (head?.snapshot && (!best || coverage(head.snapshot) > coverage(best.manifest))) best = { device: d.id, signPublic: d.signPublic, manifest: head.snapshot };
+  for (const d of engine.activePeers()) {
+    const snap = state.device(d.id)?.head?.snapshot;
+    if (snap && plausible(snap) && (!best || coverage(snap) > coverage(best.manifest))) best = { device: d.id, signPublic: d.signPublic, manifest: snap };
   }
-  if (!best) return;
+  if (!best) return true;
   const { device, manifest } = best;
   const applied: RowChange[][] = [];
   for (let i = 0; i < manifest.chunks; i++) {
     engine.deps.progress({ phase: 'download', done: i, total: manifest.chunks });
     const name = engine.names.snapshotChunk(device, manifest.id, i);
     const bytes = await engine.fetch(name, 'snapshot');
-    if (!bytes) return; // compacted meanwhile or missing: the next round tries again
+    if (!bytes) return false; // compacted meanwhile or missing: the next round tries again
     const opened = openObject<unknown>(bytes, {
       ctx: { vaultId: keys.vaultId, kind: 'snapshot', position: `${device}:${manifest.id}:${i}:${manifest.chunks}` },
       keyFor: keys.contentKey,
@@ -93,15 +105,17 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<void> {
     const parsed = opened.ok ? ChangesBody.safeParse(opened.body) : null;
     if (!opened.ok || !parsed?.success) {
       engine.reject(name, bytes, opened.ok ? 'format' : opened.reason);
-      return;
+      return false;
     }
     applied.push(parsed.data.changes as RowChange[]);
   }
   try {
     applySnapshot(engine, applied, manifest, device);
+    return true;
   } catch (e) {
     if (!isCubbyError(e) || e.code !== 'SYNC_OBJECT_REJECTED') throw e;
     engine.reject(engine.names.snapshotChunk(device, manifest.id, 0), Buffer.from(`${device}:${manifest.id}`), 'format');
+    return false;
   }
 }
 

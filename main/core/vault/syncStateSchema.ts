@@ -42,6 +42,8 @@ export function syncStateSchema(db: Db): void {
       added_at       INTEGER NOT NULL,
       removed_epoch  INTEGER,
       removed_after  INTEGER,
+      removed_statements INTEGER,
+      statements_seen INTEGER NOT NULL DEFAULT 0,
       seen_seq       INTEGER NOT NULL DEFAULT 0,
       seen_hash      TEXT NOT NULL DEFAULT '',
       seen_epoch     INTEGER NOT NULL DEFAULT 0,

@@ -2,15 +2,14 @@
  * Sync access from the recovery key alone, for when every device is lost. At setup the person's
  * recovery key (checked against their vault) derives a name, a wrapping key and a signing key.
  * The recovery object holds the vault id, the epoch-0 key and a recovery X25519 key whose
- * public half every device keeps: each later epoch's key is sealed to it, so the object never
- * needs rewriting and the recovery key itself is never stored.
+ * public half every device keeps: each later epoch's key is sealed to it (and checked against the
+ * signed removal that made it), so the object never needs rewriting and the recovery key itself
+ * is never stored.
  */
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
-import { aeadOpen, aeadSeal, boxPublicOf, newBoxKeys, openSealed, recoveryKeys } from '../../keys/syncCrypto';
+import { aeadOpen, aeadSeal, boxPublicOf, newBoxKeys, recoveryKeys } from '../../keys/syncCrypto';
 import type { SyncStorage } from '../storage/types';
-import type { ObjectNames } from './names';
-import { recoveryEpochAad, RECOVERY_SIGNER } from './registry';
 import type { KeyObject } from 'node:crypto';
 
 const AAD = Buffer.from('cubby-sync|recovery|v1');
@@ -40,33 +39,34 @@ export async function writeRecovery(storage: SyncStorage, recoverySecret: Buffer
 
 export interface Recovered extends RecoveryMaterial {
   vaultId: string;
-  epochKeys: { epoch: number; key: Buffer }[];
+  epoch0: Buffer;
+  /** Opens each later epoch's key sealed to the recovery key (checked against the removal that made it). */
+  boxPrivate: KeyObject;
 }
 
-/** A new device with only the recovery key: every epoch key there is, or null when no sync was set up with this key here. */
-export async function readRecovery(storage: SyncStorage, recoverySecret: Buffer, namesFor: (vaultId: string, epoch0: Buffer) => ObjectNames): Promise<Recovered | null> {
+/** A new device with only the recovery key: the vault's first key and the recovery keys, or null when no sync was set up with this key here. */
+export async function readRecovery(storage: SyncStorage, recoverySecret: Buffer): Promise<Recovered | null> {
   const r = recoveryKeys(recoverySecret);
   const bytes = await storage.get(r.objectName, 16 * 1024);
-  if (!bytes) {
-    r.wrapKey.fill(0);
-    return null;
-  }
-  const plain = aeadOpen(r.wrapKey, Buffer.from(bytes), AAD);
+  const plain = bytes ? aeadOpen(r.wrapKey, Buffer.from(bytes), AAD) : null;
   r.wrapKey.fill(0);
   if (!plain) return null;
-  const body = Body.parse(JSON.parse(plain.toString()));
+  const parsed = Body.safeParse((() => {
+    try {
+      return JSON.parse(plain.toString());
+    } catch {
+      return null;
+    }
+  })());
   plain.fill(0);
-  const boxPrivate = createPrivateKey({ key: Buffer.from(body.boxPrivate, 'base64'), format: 'der', type: 'pkcs8' });
-  const epoch0 = Buffer.from(body.epoch0, 'base64');
-  const names = namesFor(body.vaultId, epoch0);
-  const epochKeys: { epoch: number; key: Buffer }[] = [{ epoch: 0, key: epoch0 }];
-  for (let epoch = 1; ; epoch++) {
-    const sealed = await storage.get(names.epochKey(epoch, RECOVERY_SIGNER), 4096);
-    if (!sealed) break;
-    const b = Buffer.from(sealed);
-    const key = openSealed(boxPrivate, b.subarray(0, b.length - 64), recoveryEpochAad(body.vaultId, epoch));
-    if (!key) break;
-    epochKeys.push({ epoch, key });
-  }
-  return { vaultId: body.vaultId, epochKeys, signPrivate: r.signPrivate, signPublic: r.signPublic, boxPublic: boxPublicOf(boxPrivate) };
+  if (!parsed.success) return null;
+  const boxPrivate = createPrivateKey({ key: Buffer.from(parsed.data.boxPrivate, 'base64'), format: 'der', type: 'pkcs8' });
+  return {
+    vaultId: parsed.data.vaultId,
+    epoch0: Buffer.from(parsed.data.epoch0, 'base64'),
+    boxPrivate,
+    signPrivate: r.signPrivate,
+    signPublic: r.signPublic,
+    boxPublic: boxPublicOf(boxPrivate),
+  };
 }

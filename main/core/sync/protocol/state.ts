@@ -4,6 +4,9 @@
  */
 import type { Db } from '../../db/sqlcipher';
 import type { SyncTargetInput } from '../api';
+import type { HeadBody } from './heads';
+
+export type { HeadBody };
 
 export interface SyncConfigRow {
   target: SyncTargetInput;
@@ -46,6 +49,10 @@ export interface DeviceRow {
   removedEpoch: number | null;
   /** A removed device's segments are read up to this one (what the remover had seen of it), none after. */
   removedAfter: number | null;
+  /** A removed device's statements count up to this one (of its own numbering), none after. */
+  removedStatements: number | null;
+  /** The highest statement number of this device accepted here. */
+  statementsSeen: number;
   seenSeq: number;
   seenHash: string;
   seenEpoch: number;
@@ -55,16 +62,6 @@ export interface DeviceRow {
   blockedCode: string | null;
 }
 
-export interface HeadBody {
-  device: string;
-  seq: number;
-  hash: string;
-  epoch: number;
-  /** Per device, the last segment this device has applied: its acknowledgements, for compaction. */
-  seen: Record<string, number>;
-  snapshot: SnapshotManifest | null;
-  at: number;
-}
 
 type Raw = Record<string, unknown>;
 
@@ -99,6 +96,8 @@ function deviceOf(r: Raw): DeviceRow {
     addedAt: r.added_at as number,
     removedEpoch: (r.removed_epoch as number | null) ?? null,
     removedAfter: (r.removed_after as number | null) ?? null,
+    removedStatements: (r.removed_statements as number | null) ?? null,
+    statementsSeen: r.statements_seen as number,
     seenSeq: r.seen_seq as number,
     seenHash: r.seen_hash as string,
     seenEpoch: r.seen_epoch as number,
@@ -194,8 +193,14 @@ export class SyncState {
       .run(d.id, d.name, d.signPublic, d.boxPublic, d.addedAt);
   }
 
-  markRemoved(id: string, epoch: number, lastSeq: number): void {
-    this.db.prepare('UPDATE sync_devices SET removed_epoch = ?, removed_after = ? WHERE id = ? AND removed_epoch IS NULL').run(epoch, lastSeq, id);
+  markRemoved(id: string, epoch: number, lastSeq: number, lastStatement: number): void {
+    this.db
+      .prepare('UPDATE sync_devices SET removed_epoch = ?, removed_after = ?, removed_statements = ? WHERE id = ? AND removed_epoch IS NULL')
+      .run(epoch, lastSeq, lastStatement, id);
+  }
+
+  statementAccepted(author: string, n: number): void {
+    this.db.prepare('UPDATE sync_devices SET statements_seen = max(statements_seen, ?) WHERE id = ?').run(n, author);
   }
 
   setSeen(id: string, seq: number, hash: string, epoch: number): void {

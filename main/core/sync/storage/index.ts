@@ -48,9 +48,16 @@ const S3Target = z.strictObject({
   secretAccessKey: Field(1024),
 });
 
+/** Plain http only to this computer: Basic authentication sends the password with every request. */
+const loopbackOrHttps = (u: string) => {
+  if (!URL.canParse(u)) return false;
+  const url = new URL(u);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+};
+
 const WebdavTarget = z.strictObject({
   kind: z.literal('webdav'),
-  url: HttpUrl,
+  url: HttpUrl.refine(loopbackOrHttps, 'A WebDAV server must use https (plain http only on this computer): the password goes with every request.'),
   username: Field(256),
   password: Field(1024),
 });

@@ -1,0 +1,57 @@
+/**
+ * A device's head: its latest segment (seq, hash) and epoch, what it has read of each other
+ * device (its acknowledgements, for compaction), its latest snapshot, and the devices it knows
+ * were removed (so a device that never saw a removal statement, say one the removed device
+ * deleted from the storage, still learns of it from the remaining devices). Checked field by
+ * field: a head is written by a device, and read by every other.
+ */
+import { z } from 'zod';
+import type { SyncState } from './state';
+
+const DeviceId = z.string().regex(/^[0-9a-f]{16}$/);
+const Hash = z.string().regex(/^([0-9a-f]{64})?$/);
+const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const SnapshotManifestSchema = z.strictObject({
+  id: Count,
+  chunks: z.number().int().min(1).max(100_000),
+  vector: z.record(DeviceId, z.tuple([Count, Hash])),
+  at: z.number(),
+  superseded: z.array(z.strictObject({ id: Count, chunks: z.number().int().min(1).max(100_000) })).max(1000).optional(),
+});
+
+export const HeadSchema = z.strictObject({
+  device: DeviceId,
+  seq: Count,
+  hash: Hash,
+  epoch: Count,
+  seen: z.record(DeviceId, Count),
+  snapshot: SnapshotManifestSchema.nullable(),
+  /** Removed devices: [epoch of the removal, last segment that counts, last statement that counts]. */
+  removed: z.record(DeviceId, z.tuple([Count, Count, Count])),
+  at: z.number(),
+});
+export type HeadBody = z.infer<typeof HeadSchema>;
+
+export function removalClaims(state: SyncState): HeadBody['removed'] {
+  const out: HeadBody['removed'] = {};
+  for (const d of state.devices()) if (d.removedEpoch !== null) out[d.id] = [d.removedEpoch, d.removedAfter ?? 0, d.removedStatements ?? 0];
+  return out;
+}
+
+/**
+ * Removals a head reports, from a device still in the set and sealed in the newest epoch (which a
+ * removed device cannot write): this device takes those it did not know. Returns whether it was
+ * itself among them.
+ */
+export function adoptRemovalClaims(state: SyncState, head: HeadBody, headEpoch: number, latestEpoch: number): boolean {
+  if (headEpoch !== latestEpoch) return false;
+  const me = state.config()!.deviceId;
+  for (const [id, [epoch, lastSeq, lastStatement]] of Object.entries(head.removed)) {
+    const d = state.device(id);
+    if (!d || d.removedEpoch !== null || epoch > latestEpoch) continue;
+    state.markRemoved(id, epoch, lastSeq, lastStatement);
+    if (id === me) return true;
+  }
+  return false;
+}
