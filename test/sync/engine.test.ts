@@ -90,6 +90,21 @@ describe('sync engine', () => {
     expect(titles(laptop).filter((t) => t.startsWith('second'))).toHaveLength(0);
   });
 
+  it('deleting a few conversations with many messages counts their messages too, and is held', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => {
+      const c = createConversation(desk.session, { agentId: null, agentName: 'x', title: `long ${i}` });
+      for (let m = 0; m < 10; m++) appendMessage(desk.session, c.id, { role: 'user', content: `m${m}`, status: 'complete' });
+      return c.id;
+    });
+    await settle(desk, laptop);
+    for (const id of ids) deleteConversation(desk.session, id);
+    await desk.sync.syncNow();
+    await laptop.sync.syncNow();
+    expect(laptop.sync.status().pendingMassDeletion?.count).toBe(12 * 11);
+    await laptop.sync.decideMassDeletion(true);
+    expect(titles(laptop).filter((t) => t.startsWith('long'))).toHaveLength(0);
+  });
+
   it('compaction deletes what every device has read, and a device added later still gets everything', async () => {
     for (let i = 0; i < 10; i++) {
       createMemory(desk.session, `fact ${i}`);

@@ -246,6 +246,7 @@ export class SyncEngine {
     let done = 0;
     for (const { d, head } of work) {
       if (state.device(d.id)?.blockedCode) continue;
+      let deletedThisRound = 0;
       for (;;) {
         const cur = state.device(d.id)!;
         const next = cur.seenSeq + 1;
@@ -273,12 +274,15 @@ export class SyncEngine {
         }
         let changes = parsed.data.changes as RowChange[];
         const held = state.held();
-        const deletions = countDeletions(changes);
+        // What the deletions would remove here, cascades included, added up over this round's segments of the device.
+        const deletions = countDeletions(changes) > 0 ? rowsDeletedBy(this.deps.db, changes) : 0;
+        deletedThisRound += deletions;
         if (held?.deviceId === d.id && held.seq === next) {
           if (!held.decision) break;
           if (held.decision === 'discard') changes = changes.filter((c) => !c.del);
-        } else if (deletions > 0 && (this.deps.isMassDeletion ?? defaultMassDeletion)(deletions, state.liveRowCount())) {
-          state.hold(d.id, next, deletions);
+          deletedThisRound = 0;
+        } else if (deletions > 0 && (this.deps.isMassDeletion ?? defaultMassDeletion)(deletedThisRound, state.liveRowCount())) {
+          state.hold(d.id, next, deletedThisRound);
           break;
         }
         const hash = sha256(bytes).toString('hex');
@@ -298,6 +302,20 @@ export class SyncEngine {
       }
     }
   }
+}
+
+/** Rows a batch's tombstones remove here: each row, and the messages and run records that go with a conversation or run. */
+function rowsDeletedBy(db: Db, changes: readonly RowChange[]): number {
+  let n = 0;
+  const messages = db.prepare('SELECT count(*) FROM messages WHERE conversation_id = ?').pluck();
+  const steps = db.prepare('SELECT (SELECT count(*) FROM run_steps WHERE run_id = ?1) + (SELECT count(*) FROM run_logs WHERE run_id = ?1)').pluck();
+  for (const c of changes) {
+    if (!c.del) continue;
+    n++;
+    if (c.tbl === 'conversations') n += messages.get(c.key) as number;
+    else if (c.tbl === 'runs') n += steps.get(c.key) as number;
+  }
+  return n;
 }
 
 /** Segments stay well under the object limit once compressed; a huge first capture becomes many. */
