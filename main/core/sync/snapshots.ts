@@ -110,7 +110,7 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean
     applied.push(parsed.data.changes as RowChange[]);
   }
   try {
-    applySnapshot(engine, applied, manifest, device);
+    await applySnapshot(engine, applied, manifest, device);
     return true;
   } catch (e) {
     if (!isCubbyError(e) || e.code !== 'SYNC_OBJECT_REJECTED') throw e;
@@ -119,14 +119,20 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean
   }
 }
 
-function applySnapshot(engine: SyncEngine, applied: RowChange[][], manifest: SnapshotManifest, device: string): void {
+/**
+ * One transaction per chunk, yielding between them: a first sync of a big vault must not hold
+ * main (and every window's calls) for its whole length. The positions are taken last, so a first
+ * sync cut short starts over, and applying a chunk again changes nothing.
+ */
+async function applySnapshot(engine: SyncEngine, applied: RowChange[][], manifest: SnapshotManifest, device: string): Promise<void> {
   const { state } = engine.deps;
+  for (let i = 0; i < applied.length; i++) {
+    engine.deps.progress({ phase: 'apply', done: i, total: applied.length });
+    // A snapshot holds every device's clocks, not only its writer's.
+    applyRemoteChanges(engine.deps.db, applied[i]!, engine.deps.clock, null);
+    await new Promise((r) => setImmediate(r));
+  }
   engine.deps.db.transaction(() => {
-    for (let i = 0; i < applied.length; i++) {
-      engine.deps.progress({ phase: 'apply', done: i, total: applied.length });
-      // A snapshot holds every device's clocks, not only its writer's.
-      applyRemoteChanges(engine.deps.db, applied[i]!, engine.deps.clock, null);
-    }
     for (const [id, [seq, hash]] of Object.entries(manifest.vector)) {
       const d = state.device(id);
       if (d && d.seenSeq < seq && id !== state.config()!.deviceId) state.setSeen(id, seq, hash, 0);
