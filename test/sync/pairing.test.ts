@@ -20,12 +20,14 @@ function device(name: string): DeviceInfo {
 }
 
 const SECRET_KEY = randomBytes(32).toString('base64');
+const PUBLIC = randomBytes(32).toString('base64');
 const payload: PairingGrant = {
-  vaultId: 'v1',
+  vaultId: 'a'.repeat(32),
   epochKeys: [{ epoch: 0, key: SECRET_KEY }],
-  recoverySignPublic: 'cw==',
-  recoveryBoxPublic: 'cw==',
+  recoverySignPublic: PUBLIC,
+  recoveryBoxPublic: PUBLIC,
   approver: 'a',
+  devices: [],
 };
 
 describe('pairing through the storage', () => {
@@ -44,7 +46,7 @@ describe('pairing through the storage', () => {
     expect(await receiveGrant(storage, req, joined)).toBeNull(); // not decided yet
     await grant(storage, req.requestId, { ...answered!, reveal: checked.reveal, transcript: checked.transcript }, payload);
     const got = await receiveGrant(storage, req, joined);
-    expect(got).toMatchObject({ vaultId: 'v1', epochKeys: [{ epoch: 0, key: SECRET_KEY }] });
+    expect(got).toMatchObject({ vaultId: 'a'.repeat(32), epochKeys: [{ epoch: 0, key: SECRET_KEY }] });
     for (const b of storage.objects.values()) expect(b.toString('latin1').includes(SECRET_KEY)).toBe(false);
   });
 

@@ -204,6 +204,11 @@ export function equalBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** What a removal statement commits to for its new epoch's key. */
+export function keyHashOf(key: Buffer): string {
+  return sha256('cubby-sync-epoch-key|', key).toString('hex');
+}
+
 /** A six-digit code from a transcript, for people to compare on two screens. */
 export function shortCode(transcript: Buffer): string {
   const n = sha256('cubby:sync:pair-code', transcript).readUInt32BE(0) % 1_000_000;

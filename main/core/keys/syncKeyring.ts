@@ -10,6 +10,7 @@ import {
   hkdf,
   hmacHex,
   importDeviceKeys,
+  keyHashOf,
   newDeviceKeys,
   newSyncKey,
   openSealed,
@@ -59,6 +60,11 @@ export class SyncKeyring {
     return ring;
   }
 
+  /** Epoch keys another session of the same person stored meanwhile (wrapped in the vault). */
+  refresh(dek: Buffer, wrappedEpochs: { epoch: number; wrapped: Buffer }[]): void {
+    for (const e of wrappedEpochs) if (!this.epochKeys.has(e.epoch)) this.addEpochKey(e.epoch, unwrapWithDek(dek, e.wrapped, epochLabel(this.vaultId, e.epoch)));
+  }
+
   static wrapEpochKey(dek: Buffer, vaultId: string, epoch: number, key: Buffer): Buffer {
     return wrapWithDek(dek, key, epochLabel(vaultId, epoch));
   }
@@ -81,6 +87,11 @@ export class SyncKeyring {
     this.epochKeys.set(epoch, key);
     this.contentKeys.set(epoch, hkdf(key, `cubby:sync:content:${this.vaultId}`));
     if (epoch === 0) this.namesKey = hkdf(key, `cubby:sync:names:${this.vaultId}`);
+  }
+
+  epochKeyHash(epoch: number): string | null {
+    const key = this.epochKeys.get(epoch);
+    return key ? keyHashOf(key) : null;
   }
 
   hasEpoch(epoch: number): boolean {

@@ -14,7 +14,7 @@ import { sha256 } from '../keys/syncCrypto';
 import type { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncProgress } from './api';
 import { applyRemoteChanges, captureChanges, countDeletions, type HybridClock, type RowChange } from './changes';
-import { MAX_OBJECT_BYTES, MAX_PLAIN_BODY, openObject, sealObject } from './protocol/objects';
+import { epochOf, MAX_OBJECT_BYTES, MAX_PLAIN_BODY, openObject, sealObject } from './protocol/objects';
 import { ObjectNames } from './protocol/names';
 import { processStatements, type RegistryContext } from './protocol/registry';
 import type { DeviceRow, HeadBody, SnapshotManifest, SyncState } from './protocol/state';
@@ -102,6 +102,15 @@ export class SyncEngine {
     await pairingStep(this);
     const config = state.config()!;
     if (config.state !== 'active') return;
+    this.headsRead.clear();
+    this.aheadEpoch = null;
+    for (const d of this.activePeers()) await this.readHead(d);
+    if (this.aheadEpoch !== null) {
+      throw new CubbyError(
+        'SYNC_OBJECT_REJECTED',
+        'Another of your devices writes under a newer key that this device does not have (a device was removed and this one missed it). Sync is stopped here so nothing is written under the old key; add this device again from another one.',
+      );
+    }
     this.sealLocalChanges();
     await this.upload();
     const started = config.firstSyncDone || (await bootstrapFromSnapshot(this));
@@ -192,11 +201,30 @@ export class SyncEngine {
     return this.deps.state.devices().filter((d) => d.id !== me && d.removedEpoch === null && !d.blockedCode);
   }
 
-  /** Fetch and check a device's head; rollback and fork are rejected (and a fork stops that device). */
+  /** Heads read in this round (each once). */
+  private readonly headsRead = new Map<string, HeadBody | null>();
+  /** Set when an active device's head is sealed in an epoch this device has no key for. */
+  private aheadEpoch: number | null = null;
+
+  /** Fetch and check a device's head (once a round); rollback and fork are rejected (and a fork stops that device). */
   async readHead(d: DeviceRow): Promise<HeadBody | null> {
+    if (this.headsRead.has(d.id)) return this.headsRead.get(d.id)!;
+    const head = await this.fetchHead(d);
+    this.headsRead.set(d.id, head);
+    return head;
+  }
+
+  private async fetchHead(d: DeviceRow): Promise<HeadBody | null> {
     const name = this.names.head(d.id);
     const bytes = await this.fetch(name, 'head');
     if (!bytes) return d.head;
+    const claimed = epochOf(bytes, 'head');
+    if (d.removedEpoch === null && claimed !== null && claimed > this.deps.keys.latestEpoch) {
+      // Only a device that holds a newer key can have sealed this, if its signature holds.
+      const verified = openObject(bytes, { ctx: { vaultId: this.deps.keys.vaultId, kind: 'head', position: d.id }, keyFor: () => null, signerPublic: d.signPublic });
+      if (!verified.ok && verified.reason === 'epoch') this.aheadEpoch = claimed;
+      return d.head;
+    }
     const opened = openObject<unknown>(bytes, {
       ctx: { vaultId: this.deps.keys.vaultId, kind: 'head', position: d.id },
       keyFor: this.deps.keys.contentKey,
@@ -218,9 +246,7 @@ export class SyncEngine {
       return null;
     }
     this.deps.state.setHead(d.id, head, this.now());
-    if (d.removedEpoch === null && adoptRemovalClaims(this.deps.state, head, opened.epoch, this.deps.keys.latestEpoch)) {
-      this.deps.state.updateConfig({ state: 'removed' });
-    }
+    if (d.removedEpoch === null) adoptRemovalClaims(this.deps.state, head, opened.epoch, this.deps.keys.latestEpoch);
     return head;
   }
 
@@ -265,6 +291,12 @@ export class SyncEngine {
         });
         if (!opened.ok || opened.epoch < cur.seenEpoch) {
           this.reject(name, bytes, opened.ok ? 'epoch' : opened.reason);
+          break;
+        }
+        // A removed device's last segment that counts must be the one its remover saw.
+        if (cur.removedEpoch !== null && next === cur.removedAfter && cur.removedHash && sha256(bytes).toString('hex') !== cur.removedHash) {
+          this.reject(name, bytes, 'fork');
+          state.block(d.id, 'fork');
           break;
         }
         const parsed = ChangesBody.safeParse(opened.body);

@@ -4,7 +4,7 @@
  * between leaves a state the next round finishes (or that turning off clears).
  */
 import { randomBytes } from 'node:crypto';
-import { CubbyError } from '../errors';
+import { CubbyError, isCubbyError } from '../errors';
 import { newSyncKey } from '../keys/syncCrypto';
 import { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncTargetInput } from './api';
@@ -12,7 +12,7 @@ import { HybridClock } from './changes';
 import { SyncEngine, type EngineDeps } from './engine';
 import { joinStep } from './pairingFlow';
 import { ObjectNames } from './protocol/names';
-import { cleanUpRequest, postJoinRequest } from './protocol/pairing';
+import { cleanUpRequest, postJoinRequest, type PairingGrant } from './protocol/pairing';
 import { readRecovery, writeRecovery } from './protocol/recovery';
 import { processStatements, publishEpochKey, RECOVERY_SIGNER, writeStatement, type DeviceInfo } from './protocol/registry';
 import type { SyncState } from './protocol/state';
@@ -116,10 +116,26 @@ export async function continueJoin(ctx: LifecycleContext): Promise<SyncKeyring |
     recoveryBoxPublic: Buffer.from(outcome.recoveryBoxPublic, 'base64'),
   });
   storeEpochKeys(ctx, ring, outcome.epochKeys.map((k) => ({ epoch: k.epoch, key: Buffer.from(k.key, 'base64') })));
+  adoptDeviceSet(ctx.state, new ObjectNames(ring), outcome.devices);
   addSelf(ctx.state, join.request.reveal.device);
   ctx.state.updateConfig({ state: 'active', join: null, firstSyncDone: false });
   await cleanUpRequest(ctx.storage, join.request.requestId);
   return ring;
+}
+
+/**
+ * The device set as the approving device knew it: its members, each one's statement chain so
+ * far (taken as read), and what counts of removed ones. Statements are then read on from there.
+ */
+function adoptDeviceSet(state: SyncState, names: ObjectNames, devices: PairingGrant['devices']): void {
+  for (const d of devices) {
+    addSelf(state, d.info);
+    const [n, hash] = d.statements;
+    state.setStatements(d.info.id, n, hash);
+    for (let k = 1; k <= n; k++) state.markStatementSeen(names.statement(`${d.info.id}:${d.info.id}`, k));
+    if (n >= 1) state.markStatementSeen(names.statement(`${d.info.id}:${RECOVERY_SIGNER}`, 1));
+    if (d.removed) state.markRemoved(d.info.id, { epoch: d.removed[0], lastSeq: d.removed[1], lastHash: d.removed[2], lastStatement: d.removed[3] });
+  }
 }
 
 export async function joinWithRecovery(
@@ -156,6 +172,9 @@ export async function joinWithRecovery(
  */
 export async function removeDevice(engine: SyncEngine, deviceId: string): Promise<void> {
   const { state, keys } = engine.deps;
+  // Up to date first: another device may have removed one meanwhile (the epoch this one would start).
+  const { missingEpoch } = await processStatements(engine.registry);
+  if (missingEpoch !== null) throw new CubbyError('SYNC_OBJECT_REJECTED', 'This device is missing the key of a later stage of your sync, so it cannot remove a device now.');
   const c = state.config()!;
   const target = state.device(deviceId);
   if (!target || target.removedEpoch !== null || deviceId === c.deviceId) throw new CubbyError('NOT_FOUND', 'That device is not part of your sync.');
@@ -173,16 +192,19 @@ export async function removeDevice(engine: SyncEngine, deviceId: string): Promis
       device: { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') },
       newEpoch,
       lastSeq: target.seenSeq,
+      lastHash: target.seenHash,
       lastStatement: target.statementsSeen,
       keyHash,
     });
   } catch (e) {
     key.fill(0);
-    throw e;
+    if (isCubbyError(e)) throw e;
+    // Someone else wrote this epoch's objects first (another removal at the same time): nothing changed here.
+    throw new CubbyError('SYNC_STORAGE_ERROR', 'Another device changed your sync at the same moment. Sync, then try removing the device again.');
   }
   state.storeEpochKey(newEpoch, engine.deps.withDek((dek) => SyncKeyring.wrapEpochKey(dek, keys.vaultId, newEpoch, key)));
   keys.addEpochKey(newEpoch, key);
-  state.markRemoved(deviceId, newEpoch, target.seenSeq, target.statementsSeen);
+  state.markRemoved(deviceId, { epoch: newEpoch, lastSeq: target.seenSeq, lastHash: target.seenHash, lastStatement: target.statementsSeen });
   state.updateConfig({ epoch: newEpoch });
   // A fresh snapshot in the new epoch: a device added later starts from it, not from the removed one's history.
   await writeSnapshot(engine);

@@ -3,7 +3,7 @@
  * take the grant once approved; on an active device, answer new requests and surface those
  * whose code is ready. Approving seals the sync keys to the new device and adds it.
  */
-import { CubbyError } from '../errors';
+import { CubbyError, isCubbyError } from '../errors';
 import { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncEngine } from './engine';
 import {
@@ -51,25 +51,36 @@ export async function pairingStep(engine: SyncEngine): Promise<void> {
   const known = new Map(state.pairings().map((p) => [p.id, p]));
   for (const p of known.values()) if (Date.now() - p.at > PAIRING_TTL_MS) state.dropPairing(p.id);
   for (const { id, steps } of await openRequests(storage)) {
-    const mine = known.get(id);
-    if (!mine && steps.has('a') && !steps.has('b')) {
-      if (state.pairings().length >= MAX_OPEN_REQUESTS) continue;
-      const answered = await answerRequest(storage, id);
-      if (answered) state.savePairing(id, { ...answered }, null, null);
-      continue;
+    try {
+      await pairingRequestStep(engine, id, steps, known.get(id));
+    } catch (e) {
+      // One bad request (anyone can write under p/) must not stop sync: set it aside and go on.
+      if (isCubbyError(e) && (e.code === 'SYNC_UNREACHABLE' || e.code === 'SYNC_AUTH_FAILED')) throw e;
+      state.dropPairing(id);
+      engine.reject(`p/${id}/a`, Buffer.from(id), 'format');
     }
-    if (mine && !mine.code && steps.has('c')) {
-      const checked = await checkReveal(storage, id, mine.state as unknown as ApproverState);
-      // A device already in the set (or removed from it) cannot join again under the same id.
-      if (checked && checked !== 'invalid' && state.device(checked.reveal.device.id)) {
-        state.dropPairing(id);
-        engine.reject(`p/${id}/c`, Buffer.from(id), 'device');
-      } else if (checked === 'invalid') {
-        state.dropPairing(id);
-        engine.reject(`p/${id}/c`, Buffer.from(id), 'signature');
-      } else if (checked) {
-        state.savePairing(id, { ...mine.state, reveal: checked.reveal, transcript: checked.transcript }, checked.code, checked.reveal.device.name);
-      }
+  }
+}
+
+async function pairingRequestStep(engine: SyncEngine, id: string, steps: Set<string>, mine: ReturnType<SyncState['pairings']>[number] | undefined): Promise<void> {
+  const { storage, state } = engine.deps;
+  if (!mine && steps.has('a') && !steps.has('b')) {
+    if (state.pairings().length >= MAX_OPEN_REQUESTS) return;
+    const answered = await answerRequest(storage, id);
+    if (answered) state.savePairing(id, { ...answered }, null, null);
+    return;
+  }
+  if (mine && !mine.code && steps.has('c')) {
+    const checked = await checkReveal(storage, id, mine.state as unknown as ApproverState);
+    // A device already in the set (or removed from it) cannot join again under the same id.
+    if (checked && checked !== 'invalid' && state.device(checked.reveal.device.id)) {
+      state.dropPairing(id);
+      engine.reject(`p/${id}/c`, Buffer.from(id), 'device');
+    } else if (checked === 'invalid') {
+      state.dropPairing(id);
+      engine.reject(`p/${id}/c`, Buffer.from(id), 'signature');
+    } else if (checked) {
+      state.savePairing(id, { ...mine.state, reveal: checked.reveal, transcript: checked.transcript }, checked.code, checked.reveal.device.name);
     }
   }
 }
@@ -86,6 +97,12 @@ export async function approvePairing(engine: SyncEngine, id: string): Promise<vo
     recoverySignPublic: c.recoverySignPublic!.toString('base64'),
     recoveryBoxPublic: c.recoveryBoxPublic!.toString('base64'),
     approver: c.deviceId,
+    devices: state.devices().map((d) => ({
+      info: { id: d.id, name: d.name, signPublic: d.signPublic.toString('base64'), boxPublic: d.boxPublic.toString('base64') },
+      addedAt: d.addedAt,
+      statements: [d.statementsSeen, d.statementHash] as [number, string],
+      removed: d.removedEpoch === null ? null : ([d.removedEpoch, d.removedAfter ?? 0, d.removedHash ?? '', d.removedStatements ?? 0] as [number, number, string, number]),
+    })),
   };
   await grant(storage, id, st, payload);
   for (const k of payload.epochKeys) k.key = '';

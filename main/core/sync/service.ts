@@ -38,11 +38,19 @@ export class SessionSync implements SyncService {
   private engine: SyncEngine | null = null;
   private clock: HybridClock | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private firstRound: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
   private progress: SyncProgress | null = null;
   private error: { code: ErrorCode; message: string } | null = null;
   private readonly listeners = new Set<(s: SyncStatus) => void>();
   private closed = false;
+  /** Without a runtime's turns (tests): this service's own. */
+  private turn: Promise<unknown> = Promise.resolve();
+  private readonly ownTurns = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = this.turn.catch(() => undefined).then(fn);
+    this.turn = run;
+    return run;
+  };
 
   constructor(
     private readonly session: Session,
@@ -55,7 +63,8 @@ export class SessionSync implements SyncService {
       this.storage = deps.openStorage(c.target);
       if (c.state === 'active') this.load();
       // A first round soon after sign-in, then on the interval.
-      setTimeout(() => void this.runRound().catch(() => undefined), Math.min(2000, deps.intervalMs)).unref?.();
+      this.firstRound = setTimeout(() => void this.runRound().catch(() => undefined), Math.min(2000, deps.intervalMs));
+      this.firstRound.unref?.();
     }
     this.schedule();
   }
@@ -106,9 +115,10 @@ export class SessionSync implements SyncService {
   /** One round at a time; a failure is kept for the status, never thrown at the timer. */
   private runRound(): Promise<void> {
     if (this.round) return this.round;
+    if (this.closed || !this.session.isOpen) return Promise.resolve();
     const c = this.state.config();
     if (this.closed || !c || c.paused || c.state === 'removed') return Promise.resolve();
-    const exclusive = this.deps.exclusive ?? ((fn) => fn());
+    const exclusive = this.deps.exclusive ?? this.ownTurns;
     this.round = exclusive(async () => {
       try {
         // Read again: the person's other session may have changed it while this round waited its turn.
@@ -121,6 +131,7 @@ export class SessionSync implements SyncService {
           else return;
         }
         if (!this.engine) return; // set-up still writing its first snapshot
+        this.refreshKeys();
         await this.engine.syncOnce();
         this.error = null;
       } catch (e) {
@@ -229,20 +240,35 @@ export class SessionSync implements SyncService {
     return this.status();
   }
 
+  /** The person's other session (a background one) may have moved to a new epoch: take its keys. */
+  private refreshKeys(): void {
+    const keys = this.keys;
+    if (keys) this.session.withDek((dek) => keys.refresh(dek, this.state.wrappedEpochKeys()));
+  }
+
+  /** A change to the device set, in turn with every round of this person's sessions, on fresh keys. */
+  private changeDevices(action: (engine: SyncEngine) => Promise<void>): Promise<void> {
+    const engine = this.active();
+    const exclusive = this.deps.exclusive ?? ((fn) => fn());
+    // (Rounds run in the same turns: none is running while this does.)
+    return exclusive(async () => {
+      this.refreshKeys();
+      await action(engine);
+    }).finally(() => this.emit());
+  }
+
   private active(): SyncEngine {
     const c = this.state.config();
     if (!c || c.state !== 'active' || !this.engine) throw notSetUp();
     return this.engine;
   }
 
-  async approvePairing(requestId: string): Promise<void> {
-    await approvePairing(this.active(), requestId);
-    this.emit();
+  approvePairing(requestId: string): Promise<void> {
+    return this.changeDevices((engine) => approvePairing(engine, requestId));
   }
 
-  async rejectPairing(requestId: string): Promise<void> {
-    await rejectPairing(this.active(), requestId);
-    this.emit();
+  rejectPairing(requestId: string): Promise<void> {
+    return this.changeDevices((engine) => rejectPairing(engine, requestId));
   }
 
   async syncNow(): Promise<SyncStatus> {
@@ -273,11 +299,8 @@ export class SessionSync implements SyncService {
       .map((d) => ({ id: d.id, name: d.name, thisDevice: d.id === c.deviceId, addedAt: d.addedAt, lastSeenAt: d.id === c.deviceId ? c.lastSyncAt : d.lastHeardAt }));
   }
 
-  async removeDevice(deviceId: string): Promise<void> {
-    const engine = this.active();
-    await this.round?.catch(() => undefined);
-    await removeDevice(engine, deviceId);
-    this.emit();
+  removeDevice(deviceId: string): Promise<void> {
+    return this.changeDevices((engine) => removeDevice(engine, deviceId));
   }
 
   conflicts(): SyncConflict[] {
@@ -327,6 +350,7 @@ export class SessionSync implements SyncService {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.firstRound) clearTimeout(this.firstRound);
     this.timer = null;
     this.keys?.close();
     this.keys = null;

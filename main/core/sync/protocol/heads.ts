@@ -27,31 +27,30 @@ export const HeadSchema = z.strictObject({
   epoch: Count,
   seen: z.record(DeviceId, Count),
   snapshot: SnapshotManifestSchema.nullable(),
-  /** Removed devices: [epoch of the removal, last segment that counts, last statement that counts]. */
-  removed: z.record(DeviceId, z.tuple([Count, Count, Count])),
+  /** Removed devices: [epoch of the removal, last segment that counts and its hash, last statement that counts]. */
+  removed: z.record(DeviceId, z.tuple([Count, Count, Hash, Count])),
   at: z.number(),
 });
 export type HeadBody = z.infer<typeof HeadSchema>;
 
 export function removalClaims(state: SyncState): HeadBody['removed'] {
   const out: HeadBody['removed'] = {};
-  for (const d of state.devices()) if (d.removedEpoch !== null) out[d.id] = [d.removedEpoch, d.removedAfter ?? 0, d.removedStatements ?? 0];
+  for (const d of state.devices()) if (d.removedEpoch !== null) out[d.id] = [d.removedEpoch, d.removedAfter ?? 0, d.removedHash ?? '', d.removedStatements ?? 0];
   return out;
 }
 
 /**
- * Removals a head reports, from a device still in the set and sealed in the newest epoch (which a
- * removed device cannot write): this device takes those it did not know. Returns whether it was
- * itself among them.
+ * Removals a head reports, from a device still in the set and sealed in the newest epoch this
+ * device holds (a removal starts an epoch, and a removed device never gets its key): this device
+ * takes those it did not know. A claim that this device itself was removed cannot be true while
+ * it holds that epoch's key, and is ignored.
  */
-export function adoptRemovalClaims(state: SyncState, head: HeadBody, headEpoch: number, latestEpoch: number): boolean {
-  if (headEpoch !== latestEpoch) return false;
+export function adoptRemovalClaims(state: SyncState, head: HeadBody, headEpoch: number, latestEpoch: number): void {
+  if (headEpoch < 1 || headEpoch !== latestEpoch) return;
   const me = state.config()!.deviceId;
-  for (const [id, [epoch, lastSeq, lastStatement]] of Object.entries(head.removed)) {
+  for (const [id, [epoch, lastSeq, lastHash, lastStatement]] of Object.entries(head.removed)) {
     const d = state.device(id);
-    if (!d || d.removedEpoch !== null || epoch > latestEpoch) continue;
-    state.markRemoved(id, epoch, lastSeq, lastStatement);
-    if (id === me) return true;
+    if (!d || id === me || d.removedEpoch !== null || epoch < 1 || epoch > headEpoch) continue;
+    state.markRemoved(id, { epoch, lastSeq, lastHash, lastStatement });
   }
-  return false;
 }

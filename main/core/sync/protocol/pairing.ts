@@ -13,36 +13,58 @@ import { z } from 'zod';
 import { aeadOpen, aeadSeal, hkdf, newBoxKeys, sha256, sharedKey, shortCode } from '../../keys/syncCrypto';
 import { pairingObject, PAIRING_PREFIX } from './names';
 import type { SyncStorage } from '../storage/types';
-import type { DeviceInfo } from './registry';
+import { DeviceInfoSchema, Key32, type DeviceInfo } from './registry';
+import { isCubbyError } from '../../errors';
 
 const MAX = 16 * 1024;
 const b64 = z.string().max(4096);
 
 const Reveal = z.strictObject({
   v: z.literal(1),
-  ephemeral: b64,
+  ephemeral: Key32,
   nonce: b64,
-  device: z.strictObject({ id: z.string().regex(/^[0-9a-f]{16}$/), name: z.string().min(1).max(80), signPublic: b64, boxPublic: b64 }),
+  device: DeviceInfoSchema,
 });
 export type Reveal = z.infer<typeof Reveal>;
 const Commit = z.strictObject({ v: z.literal(1), commit: z.string().regex(/^[0-9a-f]{64}$/) });
-const Answer = z.strictObject({ v: z.literal(1), ephemeral: b64 });
+const Answer = z.strictObject({ v: z.literal(1), ephemeral: Key32 });
 const Final = z.union([z.strictObject({ v: z.literal(1), rejected: z.literal(true) }), z.strictObject({ v: z.literal(1), sealed: z.string().max(MAX) })]);
 
-/** What an approved device receives. */
+const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const HashHex = z.string().regex(/^([0-9a-f]{64})?$/);
+
+/**
+ * What an approved device receives: the keys, and the device set as its approver knows it (each
+ * device's statement chain so far, and what counts of a removed one). The new device starts from
+ * that, so nothing a removed device rewrote or wrote since can pass as history.
+ */
 export const PairingGrant = z.strictObject({
-  vaultId: z.string(),
-  epochKeys: z.array(z.strictObject({ epoch: z.number().int().min(0), key: b64 })).max(10_000),
-  recoverySignPublic: b64,
-  recoveryBoxPublic: b64,
+  vaultId: z.string().regex(/^[0-9a-f]{32}$/),
+  epochKeys: z.array(z.strictObject({ epoch: Count, key: Key32 })).min(1).max(10_000),
+  recoverySignPublic: Key32,
+  recoveryBoxPublic: Key32,
   approver: z.string(),
+  devices: z
+    .array(
+      z.strictObject({
+        info: DeviceInfoSchema,
+        addedAt: z.number(),
+        statements: z.tuple([Count, HashHex]),
+        removed: z.tuple([Count, Count, HashHex, Count]).nullable(),
+      }),
+    )
+    .max(1000),
 });
 export type PairingGrant = z.infer<typeof PairingGrant>;
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
+/** A pairing object, or null when absent, too large or malformed (anyone can write under p/). */
 async function read<T>(storage: SyncStorage, name: string, schema: z.ZodType<T>): Promise<T | null> {
-  const bytes = await storage.get(name, MAX);
+  const bytes = await storage.get(name, MAX).catch((e: unknown) => {
+    if (isCubbyError(e) && e.code === 'SYNC_OBJECT_REJECTED') return null;
+    throw e;
+  });
   if (!bytes) return null;
   try {
     return schema.parse(JSON.parse(Buffer.from(bytes).toString()));

@@ -1,17 +1,19 @@
 /**
  * Which devices belong to a person's sync: signed statements ("add this device", "remove that
- * one and move to epoch n"), each written by one device under its own numbering. A statement
- * counts only if it opens under an epoch key at its own name (author and number are bound to
- * it), is well formed, and is signed by a device in the set or by the recovery key.
+ * one and move to epoch n"). Each device writes its own statements as a hash chain (number n
+ * names the one before by hash), signs them itself (only a device's very first statement, adding
+ * itself, may be signed by the recovery key instead), and a reader takes a device's statements
+ * only in chain order, only while that device is in the set.
  *
- * A removal names the removed device's last statement and segment the remover had seen, and a
- * hash of the new epoch's key. Whatever the removed device writes after (it keeps the old keys
- * and maybe the storage credentials) is refused, whenever a device reads it; the new key, sealed
- * to each remaining device and to the recovery key, is checked against that hash.
+ * A removal names the removed device's last statement and segment that count (with their hashes)
+ * and the hash of the new epoch's key. Cut-offs come only from removals that were themselves
+ * accepted. Whatever the removed device writes after (it keeps the old keys, and maybe the
+ * storage credentials) is refused; the new key, sealed to each remaining device and to the
+ * recovery key, is checked against that hash.
  */
 import { z } from 'zod';
 import type { KeyObject } from 'node:crypto';
-import { openSealed, sealTo, sha256 } from '../../keys/syncCrypto';
+import { keyHashOf, openSealed, sealTo, sha256 } from '../../keys/syncCrypto';
 import { SyncKeyring } from '../../keys/syncKeyring';
 import type { SyncStorage } from '../storage/types';
 import type { ObjectNames } from './names';
@@ -21,7 +23,9 @@ import type { SyncState } from './state';
 export const RECOVERY_SIGNER = 'recovery';
 
 const DeviceId = z.string().regex(/^[0-9a-f]{16}$/);
-const Key32 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/);
+export const Key32 = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
+const Hash = z.string().regex(/^([0-9a-f]{64})?$/);
+const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const DeviceInfoSchema = z.strictObject({ id: DeviceId, name: z.string().min(1).max(80), signPublic: Key32, boxPublic: Key32 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
@@ -29,13 +33,16 @@ export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
 const StatementSchema = z.strictObject({
   author: DeviceId,
   n: z.number().int().min(1).max(1_000_000),
+  /** Hash of the author's statement n-1 ('' for its first). */
+  prev: Hash,
   signer: z.union([DeviceId, z.literal(RECOVERY_SIGNER)]),
   type: z.enum(['add', 'remove']),
   device: DeviceInfoSchema,
-  /** For a removal: the epoch that starts with it, the removed device's last segment and statement that count, and the new key's hash. */
+  /** For a removal: the epoch it starts, what of the removed device still counts, and the new key's hash. */
   newEpoch: z.number().int().min(1).max(1_000_000).optional(),
-  lastSeq: z.number().int().min(0).optional(),
-  lastStatement: z.number().int().min(0).optional(),
+  lastSeq: Count.optional(),
+  lastHash: Hash.optional(),
+  lastStatement: Count.optional(),
   keyHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   at: z.number(),
 });
@@ -55,21 +62,21 @@ export interface RegistryContext {
 }
 
 const epochAad = (vaultId: string, epoch: number, recipient: string) => Buffer.from(`cubby-sync|${vaultId}|epoch-key|${epoch}|${recipient}`);
-const keyHashOf = (key: Buffer) => sha256('cubby-sync-epoch-key|', key).toString('hex');
+const statementName = (names: ObjectNames, author: string, signer: string, n: number) => names.statement(`${author}:${signer}`, n);
 
-type NewStatement = Pick<Statement, 'type' | 'device' | 'newEpoch' | 'lastSeq' | 'lastStatement' | 'keyHash'>;
+type NewStatement = Pick<Statement, 'type' | 'device' | 'newEpoch' | 'lastSeq' | 'lastHash' | 'lastStatement' | 'keyHash'>;
 
-/** Write a statement as this device, signed by `signer` (this device, or the recovery key), sealed in `epoch`. */
+/** Write this device's next statement, signed by itself (or, for its first, by the recovery key), sealed in `epoch`. */
 export async function writeStatement(ctx: RegistryContext, signer: { id: string; key: KeyObject }, st: NewStatement, epoch = ctx.keys.latestEpoch): Promise<void> {
-  const config = ctx.state.config()!;
-  const n = config.statements + 1;
-  const name = ctx.names.statement(`${config.deviceId}:${signer.id}`, n);
-  const body: Statement = { ...st, author: config.deviceId, n, signer: signer.id, at: Date.now() };
+  const me = ctx.state.config()!.deviceId;
+  const self = ctx.state.device(me)!;
+  const n = self.statementsSeen + 1;
+  const name = statementName(ctx.names, me, signer.id, n);
+  const body: Statement = { ...st, author: me, n, prev: self.statementHash, signer: signer.id, at: Date.now() };
   const bytes = sealObject({ ctx: { vaultId: ctx.keys.vaultId, kind: 'statement', position: name }, epoch, contentKey: ctx.keys.contentKey(epoch)!, signer: signer.key, body });
-  await ctx.storage.put(name, bytes);
-  ctx.state.updateConfig({ statements: n });
+  if (!(await ctx.storage.putIfAbsent(name, bytes))) throw new Error('statement already there');
   ctx.state.markStatementSeen(name);
-  ctx.state.statementAccepted(config.deviceId, n);
+  ctx.state.statementAccepted(me, n, sha256(bytes).toString('hex'));
 }
 
 /** Seal a new epoch's key to each remaining device and the recovery key, signed by this device. */
@@ -77,7 +84,9 @@ export async function publishEpochKey(ctx: RegistryContext, epoch: number, key: 
   for (const r of recipients) {
     const aad = epochAad(ctx.keys.vaultId, epoch, r.id);
     const sealed = sealTo(r.boxPublic, key, aad);
-    await ctx.storage.put(ctx.names.epochKey(epoch, r.id), Buffer.concat([sealed, ctx.keys.sign(Buffer.concat([sealed, aad]))]));
+    if (!(await ctx.storage.putIfAbsent(ctx.names.epochKey(epoch, r.id), Buffer.concat([sealed, ctx.keys.sign(Buffer.concat([sealed, aad]))])))) {
+      throw new Error('epoch key already there');
+    }
   }
   return keyHashOf(key);
 }
@@ -90,7 +99,7 @@ async function fetchEpochKey(ctx: RegistryContext, st: Statement, sealerPublic: 
   if (ctx.recoveryBox) tries.push([RECOVERY_SIGNER, ctx.recoveryBox]);
   for (const [recipient, box] of tries) {
     const name = ctx.names.epochKey(epoch, recipient);
-    const bytes = await ctx.storage.get(name, 4096);
+    const bytes = await ctx.storage.get(name, 4096).catch(() => null);
     if (!bytes) continue;
     const b = Buffer.from(bytes);
     const aad = epochAad(ctx.keys.vaultId, epoch, recipient);
@@ -112,7 +121,7 @@ async function fetchEpochKey(ctx: RegistryContext, st: Statement, sealerPublic: 
 interface Opened {
   name: string;
   st: Statement;
-  epoch: number;
+  hash: string;
   bytes: Uint8Array;
   verify: (k: Buffer) => boolean;
 }
@@ -120,17 +129,12 @@ interface Opened {
 export interface RegistryResult {
   removed: boolean;
   changed: boolean;
-  /** A removal moved the set to an epoch whose key this device could not get: it must not write. */
+  /** A removal moved the set to an epoch whose key this device could not get (or got another one): it must not write. */
   missingEpoch: number | null;
 }
 
-/**
- * Read statements not seen yet and apply those that check out, repeating while one unlocks
- * another (a device added, then its own statements).
- */
-export async function processStatements(ctx: RegistryContext): Promise<RegistryResult> {
+async function openPending(ctx: RegistryContext): Promise<Opened[]> {
   const { state } = ctx;
-  const result: RegistryResult = { removed: false, changed: false, missingEpoch: null };
   const opened: Opened[] = [];
   for (const o of await ctx.storage.list(ctx.names.statements)) {
     if (state.statementSeen(o.name)) continue;
@@ -146,76 +150,84 @@ export async function processStatements(ctx: RegistryContext): Promise<RegistryR
       continue;
     }
     const parsed = StatementSchema.safeParse(r.body);
-    if (!parsed.success || ctx.names.statement(`${parsed.data.author}:${parsed.data.signer}`, parsed.data.n) !== o.name) {
+    const st = parsed.success ? parsed.data : null;
+    const selfSigned = st && (st.signer === st.author || (st.signer === RECOVERY_SIGNER && st.type === 'add' && st.device.id === st.author && st.n === 1));
+    if (!st || !selfSigned || statementName(ctx.names, st.author, st.signer, st.n) !== o.name) {
       ctx.reject(o.name, bytes, 'format');
       state.markStatementSeen(o.name);
       continue;
     }
-    opened.push({ name: o.name, st: parsed.data, epoch: r.epoch, bytes, verify: r.verify! });
+    opened.push({ name: o.name, st, hash: sha256(bytes).toString('hex'), bytes, verify: r.verify! });
   }
-  opened.sort((a, b) => a.epoch - b.epoch || a.st.at - b.st.at || a.name.localeCompare(b.name));
+  return opened.sort((a, b) => a.st.author.localeCompare(b.st.author) || a.st.n - b.st.n);
+}
 
-  // Cut-offs from every removal whose signature holds against its signer's real key, whenever it is read.
-  const keyOf = (id: string): Buffer | null => {
-    if (id === RECOVERY_SIGNER) return state.config()!.recoverySignPublic;
-    const known = state.device(id)?.signPublic;
-    if (known) return known;
-    const added = opened.find((o) => o.st.type === 'add' && o.st.device.id === id);
-    return added ? Buffer.from(added.st.device.signPublic, 'base64') : null;
-  };
-  const cutoff = new Map<string, number>();
-  for (const d of state.devices()) if (d.removedStatements !== null) cutoff.set(d.id, d.removedStatements);
-  for (const o of opened) {
-    const signer = keyOf(o.st.signer);
-    if (o.st.type === 'remove' && o.st.signer !== RECOVERY_SIGNER && signer && o.verify(signer)) {
-      cutoff.set(o.st.device.id, Math.min(cutoff.get(o.st.device.id) ?? Infinity, o.st.lastStatement ?? 0));
-    }
-  }
-
-  let progress = true;
-  while (progress) {
-    progress = false;
-    for (const o of opened) {
-      if (state.statementSeen(o.name)) continue;
-      const { st } = o;
-      if (st.n > (cutoff.get(st.author) ?? Infinity)) {
-        ctx.reject(o.name, o.bytes, 'device'); // written by a device after its removal
-        state.markStatementSeen(o.name);
-        continue;
-      }
-      const signerRow = st.signer === RECOVERY_SIGNER ? null : state.device(st.signer);
-      const key = st.signer === RECOVERY_SIGNER ? state.config()!.recoverySignPublic : signerRow?.signPublic ?? null;
-      if (!key) continue; // signer not known yet: maybe added by a statement read later in this loop
-      if ((signerRow && signerRow.removedEpoch !== null && st.author !== st.signer) || !o.verify(key)) {
-        ctx.reject(o.name, o.bytes, 'signature');
-        state.markStatementSeen(o.name);
-        continue;
-      }
-      if (st.type === 'add') {
-        state.addDevice({ id: st.device.id, name: st.device.name, signPublic: Buffer.from(st.device.signPublic, 'base64'), boxPublic: Buffer.from(st.device.boxPublic, 'base64'), addedAt: st.at });
-      } else {
-        if (st.signer === RECOVERY_SIGNER || st.newEpoch === undefined || !st.keyHash) {
-          ctx.reject(o.name, o.bytes, 'format');
+/**
+ * Read statements not seen yet and take those that check out, in each device's chain order,
+ * repeating while one unlocks another (a device added, then its own statements; a new epoch's
+ * key, then what was sealed in it).
+ */
+export async function processStatements(ctx: RegistryContext): Promise<RegistryResult> {
+  const { state } = ctx;
+  const result: RegistryResult = { removed: false, changed: false, missingEpoch: null };
+  for (let listing = 0; listing < 16; listing++) {
+    const epochsBefore = ctx.keys.latestEpoch;
+    const opened = await openPending(ctx);
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const o of opened) {
+        if (state.statementSeen(o.name)) continue;
+        const { st } = o;
+        const author = state.device(st.author);
+        const isGenesis = st.signer === RECOVERY_SIGNER;
+        // The author's previous statement must be taken first (and this one must follow it).
+        if (isGenesis ? author !== null && author.statementsSeen > 0 : !author || author.statementsSeen !== st.n - 1) continue;
+        if (!isGenesis && st.prev !== author!.statementHash) {
+          ctx.reject(o.name, o.bytes, 'fork');
           state.markStatementSeen(o.name);
           continue;
         }
-        if (st.device.id === state.config()!.deviceId) {
-          state.markRemoved(st.device.id, st.newEpoch, st.lastSeq ?? 0, st.lastStatement ?? 0);
-          state.updateConfig({ state: 'removed' });
+        if (author && author.removedEpoch !== null && st.n > (author.removedStatements ?? 0)) {
+          ctx.reject(o.name, o.bytes, 'device'); // written by a device after its removal
           state.markStatementSeen(o.name);
-          return { ...result, removed: true, changed: true };
+          continue;
         }
-        if (!ctx.keys.hasEpoch(st.newEpoch) && !(await fetchEpochKey(ctx, st, key))) {
-          result.missingEpoch = Math.max(result.missingEpoch ?? 0, st.newEpoch);
-          continue; // not seen: tried again next round, and this device writes nothing meanwhile
+        const key = isGenesis ? state.config()!.recoverySignPublic : author!.signPublic;
+        if (!key || !o.verify(key)) {
+          ctx.reject(o.name, o.bytes, 'signature');
+          state.markStatementSeen(o.name);
+          continue;
         }
-        state.markRemoved(st.device.id, st.newEpoch, st.lastSeq ?? 0, st.lastStatement ?? 0);
+        if (st.type === 'add') {
+          state.addDevice({ id: st.device.id, name: st.device.name, signPublic: Buffer.from(st.device.signPublic, 'base64'), boxPublic: Buffer.from(st.device.boxPublic, 'base64'), addedAt: st.at });
+        } else if (st.newEpoch !== undefined && st.keyHash && st.device.id !== st.author && state.device(st.device.id)?.removedEpoch === null) {
+          const removal = { epoch: st.newEpoch, lastSeq: st.lastSeq ?? 0, lastHash: st.lastHash ?? '', lastStatement: st.lastStatement ?? 0 };
+          if (st.device.id === state.config()!.deviceId) {
+            state.markRemoved(st.device.id, removal);
+            state.updateConfig({ state: 'removed' });
+            state.markStatementSeen(o.name);
+            return { ...result, removed: true, changed: true };
+          }
+          // Two removals at once (on two devices) may both start this epoch: a different key than ours stops here.
+          const ours = ctx.keys.hasEpoch(st.newEpoch) ? ctx.keys.epochKeyHash(st.newEpoch) : null;
+          if (ours !== null ? ours !== st.keyHash : !(await fetchEpochKey(ctx, st, key))) {
+            result.missingEpoch = Math.max(result.missingEpoch ?? 0, st.newEpoch);
+            continue; // not seen: tried again next round, and this device writes nothing meanwhile
+          }
+          state.markRemoved(st.device.id, removal);
+        } else if (!state.device(st.device.id)) {
+          continue; // removes a device whose addition this device has not read yet
+        }
+        // (A removal of a device already removed, or a malformed one from a device in the set, changes nothing but keeps its chain going.)
+        state.markStatementSeen(o.name);
+        state.statementAccepted(st.author, st.n, o.hash);
+        progress = true;
+        result.changed = true;
       }
-      state.markStatementSeen(o.name);
-      state.statementAccepted(st.author, st.n);
-      progress = true;
-      result.changed = true;
     }
+    // A new epoch's key may open statements that were sealed in it: read them too.
+    if (ctx.keys.latestEpoch === epochsBefore) break;
   }
   return result;
 }

@@ -51,8 +51,11 @@ export interface DeviceRow {
   removedAfter: number | null;
   /** A removed device's statements count up to this one (of its own numbering), none after. */
   removedStatements: number | null;
-  /** The highest statement number of this device accepted here. */
+  /** The hash of the removed device's last segment that counts. */
+  removedHash: string | null;
+  /** The last statement of this device accepted here, by number and hash (its statements form a chain). */
   statementsSeen: number;
+  statementHash: string;
   seenSeq: number;
   seenHash: string;
   seenEpoch: number;
@@ -98,6 +101,8 @@ function deviceOf(r: Raw): DeviceRow {
     removedAfter: (r.removed_after as number | null) ?? null,
     removedStatements: (r.removed_statements as number | null) ?? null,
     statementsSeen: r.statements_seen as number,
+    statementHash: r.statement_hash as string,
+    removedHash: (r.removed_hash as string | null) ?? null,
     seenSeq: r.seen_seq as number,
     seenHash: r.seen_hash as string,
     seenEpoch: r.seen_epoch as number,
@@ -193,14 +198,19 @@ export class SyncState {
       .run(d.id, d.name, d.signPublic, d.boxPublic, d.addedAt);
   }
 
-  markRemoved(id: string, epoch: number, lastSeq: number, lastStatement: number): void {
+  markRemoved(id: string, r: { epoch: number; lastSeq: number; lastHash: string; lastStatement: number }): void {
     this.db
-      .prepare('UPDATE sync_devices SET removed_epoch = ?, removed_after = ?, removed_statements = ? WHERE id = ? AND removed_epoch IS NULL')
-      .run(epoch, lastSeq, lastStatement, id);
+      .prepare('UPDATE sync_devices SET removed_epoch = ?, removed_after = ?, removed_hash = ?, removed_statements = ? WHERE id = ? AND removed_epoch IS NULL')
+      .run(r.epoch, r.lastSeq, r.lastHash, r.lastStatement, id);
   }
 
-  statementAccepted(author: string, n: number): void {
-    this.db.prepare('UPDATE sync_devices SET statements_seen = max(statements_seen, ?) WHERE id = ?').run(n, author);
+  /** A device's statement chain as a trusted device knew it (the grant that added this one). */
+  setStatements(id: string, n: number, hash: string): void {
+    this.db.prepare('UPDATE sync_devices SET statements_seen = ?, statement_hash = ? WHERE id = ?').run(n, hash, id);
+  }
+
+  statementAccepted(author: string, n: number, hash: string): void {
+    this.db.prepare('UPDATE sync_devices SET statements_seen = ?, statement_hash = ? WHERE id = ? AND statements_seen = ?').run(n, hash, author, n - 1);
   }
 
   setSeen(id: string, seq: number, hash: string, epoch: number): void {
