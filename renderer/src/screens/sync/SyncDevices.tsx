@@ -19,7 +19,10 @@ function RemoveDialog({ device, onClose }: { device: SyncDevice; onClose: () => 
         {device.name} stops receiving your changes. Cubby makes a new sync key that {device.name} never gets, so it cannot read anything synced from now on, even
         if it still reaches the storage.
       </p>
-      <p className="hint">What it already has stays on it. To sync there again later, join from it again and approve it here.</p>
+      <p className="hint">
+        What it already has stays on it. If it is lost or no longer yours, also change the storage’s access key or password, so it cannot write there either.
+        To sync there again later, join from it again and approve it here.
+      </p>
       <SyncErrorAlert error={error} />
       <div className="actions">
         <button type="button" className="btn" onClick={onClose}>
