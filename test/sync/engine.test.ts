@@ -129,6 +129,33 @@ describe('sync engine', () => {
     }
   });
 
+  it('a device away longer than compaction waits catches up from a snapshot, with no warning', async () => {
+    const store = new MemoryStorage();
+    const fast = { snapshotEvery: 2, compactionGraceMs: 0 };
+    const [a, b] = [await newInstall(() => store, undefined, fast), await newInstall(() => store, undefined, fast)];
+    try {
+      await a.sync.setUp({ target, deviceName: 'A', recoveryKey: a.recoveryKey });
+      await pair(a, b, target, 'B');
+      await settle(a, b);
+      for (let i = 0; i < 8; i++) {
+        createMemory(a.session, `while away ${i}`);
+        await a.sync.syncNow(); // b is away: a compacts without waiting for it
+      }
+      const aId = a.sync.status().thisDevice!.id;
+      const bState = vaultOf(b.session).prepare('SELECT seen_seq FROM sync_devices WHERE id = ?').pluck().get(aId) as number;
+      const gone = vaultOf(a.session).prepare('SELECT seq FROM sync_config').pluck().get() as number;
+      expect(gone).toBeGreaterThan(bState + 2);
+      await b.sync.syncNow();
+      expect(b.sync.status()).toMatchObject({ error: null, warnings: [] });
+      expect(vaultOf(b.session).prepare("SELECT count(*) FROM memory_facts WHERE text LIKE 'while away %'").pluck().get()).toBe(8);
+      await settle(a, b);
+      expect(b.digest()).toBe(a.digest());
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('a declined pairing: the new device is told, and its sync is off', async () => {
     const stranger = await newInstall(() => storage);
     try {

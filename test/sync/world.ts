@@ -25,7 +25,7 @@ export interface Install {
 export const FOLDER_TARGET = (path: string): SyncTargetInput => ({ kind: 'folder', path });
 
 /** A fresh install where Ada set up her account; its sync talks to `storage` (or the real backend of the target). */
-export async function newInstall(storage?: () => SyncStorage, person = ADMIN, extra: { snapshotEvery?: number } = {}): Promise<Install> {
+export async function newInstall(storage?: () => SyncStorage, person = ADMIN, extra: { snapshotEvery?: number; compactionGraceMs?: number } = {}): Promise<Install> {
   const dir = tempDataDir('cubby-sync-');
   const accounts = await openAccounts(dir);
   const { session, recoveryKey } = await accounts.setup(person);

@@ -20,7 +20,7 @@ import { processStatements, type RegistryContext } from './protocol/registry';
 import type { DeviceRow, HeadBody, SnapshotManifest, SyncState } from './protocol/state';
 import { adoptRemovalClaims, HeadSchema, removalClaims } from './protocol/heads';
 import { pairingStep } from './pairingFlow';
-import { bootstrapFromSnapshot, compactOwn, writeSnapshot } from './snapshots';
+import { applyDeviceSnapshot, bootstrapFromSnapshot, compactOwn, plausibleSnapshot, writeSnapshot } from './snapshots';
 import type { SyncStorage } from './storage/types';
 
 /** The outline of a batch; the change layer checks every field and clock before applying (checkBatch). */
@@ -43,6 +43,8 @@ export interface EngineDeps {
   isMassDeletion?: (count: number, rows: number) => boolean;
   /** Own segments between snapshots (default SNAPSHOT_EVERY). */
   snapshotEvery?: number;
+  /** How long compaction waits for a device that has not read a snapshot (default 30 days). */
+  compactionGraceMs?: number;
   now?: () => number;
 }
 
@@ -269,6 +271,7 @@ export class SyncEngine {
     const work: { d: DeviceRow; head: HeadBody | null }[] = [];
     for (const d of this.peers()) work.push({ d, head: await this.readHead(d) });
     const total = work.reduce((n, w) => n + Math.max(0, (w.head?.seq ?? 0) - w.d.seenSeq), 0);
+    const caughtUp = new Set<string>();
     let done = 0;
     for (const { d, head } of work) {
       if (state.device(d.id)?.blockedCode) continue;
@@ -279,6 +282,12 @@ export class SyncEngine {
         if (cur.removedEpoch !== null && next > (cur.removedAfter ?? 0)) break;
         const name = this.names.segment(d.id, next);
         if (!listed.has(name)) {
+          // Away longer than compaction waited: that device's snapshot covers what is gone.
+          const snap = head?.snapshot;
+          if (head && head.seq >= next && snap && (snap.vector[d.id]?.[0] ?? 0) >= next && !caughtUp.has(d.id) && plausibleSnapshot(state, snap)) {
+            caughtUp.add(d.id);
+            if (await applyDeviceSnapshot(this, state.device(d.id)!, snap)) continue;
+          }
           if (head && head.seq >= next) this.reject(name, Buffer.from(`${d.id}:${next}`), 'missing');
           break;
         }

@@ -19,6 +19,8 @@ export interface SyncRuntimeOptions {
   openStorage?: (target: SyncTargetInput) => SyncStorage;
   /** Own segments between snapshots (tests: a few, to see compaction). */
   snapshotEvery?: number;
+  /** How long compaction waits for a device that is away (tests: none). */
+  compactionGraceMs?: number;
   now?: () => number;
 }
 
@@ -46,6 +48,7 @@ export function createSyncRuntime(accounts: Accounts, policy: EffectivePolicy, o
           targetLabel,
           intervalMs: opts.intervalMs ?? 30_000,
           snapshotEvery: opts.snapshotEvery,
+          compactionGraceMs: opts.compactionGraceMs,
           now: opts.now,
           exclusive: exclusive(session.user.id),
         });

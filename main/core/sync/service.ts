@@ -26,6 +26,7 @@ export interface SyncServiceDeps {
   targetLabel: (target: SyncTargetInput) => string;
   intervalMs: number;
   snapshotEvery?: number;
+  compactionGraceMs?: number;
   /** Runs a round in turn with the rounds of the person's other open session, if any. */
   exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
   now?: () => number;
@@ -103,6 +104,7 @@ export class SessionSync implements SyncService {
       },
       now: this.deps.now,
       snapshotEvery: this.deps.snapshotEvery,
+      compactionGraceMs: this.deps.compactionGraceMs,
     });
   }
 

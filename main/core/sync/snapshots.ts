@@ -11,7 +11,7 @@ import { sha256 } from '../keys/syncCrypto';
 import { applyRemoteChanges, captureChanges, snapshotChanges, type RowChange } from './changes';
 import { ChangesBody, type SyncEngine } from './engine';
 import { openObject, sealObject, MAX_PLAIN_BODY } from './protocol/objects';
-import type { SnapshotManifest } from './protocol/state';
+import type { DeviceRow, SnapshotManifest, SyncState } from './protocol/state';
 
 export const COMPACTION_GRACE_MS = 30 * 24 * 3600_000;
 
@@ -68,39 +68,51 @@ export async function writeSnapshot(engine: SyncEngine, opts: { initial?: boolea
   state.updateConfig({ snapshot: manifest });
 }
 
+/** No position in it goes past what that device's own verified head (or its removal) says. */
+export function plausibleSnapshot(state: SyncState, m: SnapshotManifest): boolean {
+  const me = state.config()!;
+  return Object.entries(m.vector).every(([id, [seq]]) => {
+    if (id === me.deviceId) return seq <= me.seq;
+    const d = state.device(id);
+    if (!d) return false;
+    return d.removedEpoch !== null ? seq <= (d.removedAfter ?? 0) : seq <= d.headSeq;
+  });
+}
+
 /**
  * First sync of a device that joined: apply the fullest snapshot a device still in the set
  * announces, whose positions no device's own head contradicts. True when done (or there is
  * none); false to try again next round.
  */
 export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean> {
-  const { state, keys } = engine.deps;
+  const { state } = engine.deps;
   // Every head first: a remaining device's head may report a removal this device never read.
   for (const d of engine.peers()) await engine.readHead(d);
-  const plausible = (m: SnapshotManifest) =>
-    Object.entries(m.vector).every(([id, [seq]]) => {
-      const d = state.device(id);
-      if (!d || id === state.config()!.deviceId) return false;
-      return d.removedEpoch !== null ? seq <= (d.removedAfter ?? 0) : seq <= d.headSeq;
-    });
-  let best: { device: string; signPublic: Buffer; manifest: SnapshotManifest } | null = null;
+  let best: { device: DeviceRow; manifest: SnapshotManifest } | null = null;
   const coverage = (m: SnapshotManifest) => Object.values(m.vector).reduce((n, [seq]) => n + seq, 0);
   for (const d of engine.activePeers()) {
     const snap = state.device(d.id)?.head?.snapshot;
-    if (snap && plausible(snap) && (!best || coverage(snap) > coverage(best.manifest))) best = { device: d.id, signPublic: d.signPublic, manifest: snap };
+    if (snap && plausibleSnapshot(state, snap) && (!best || coverage(snap) > coverage(best.manifest))) best = { device: d, manifest: snap };
   }
-  if (!best) return true;
-  const { device, manifest } = best;
+  return best ? applyDeviceSnapshot(engine, best.device, best.manifest) : true;
+}
+
+/**
+ * Fetch, check and apply one device's snapshot, then take its positions. Also how a device that
+ * was away longer than compaction waits catches up. False when it could not (tried again later).
+ */
+export async function applyDeviceSnapshot(engine: SyncEngine, device: DeviceRow, manifest: SnapshotManifest): Promise<boolean> {
+  const { keys } = engine.deps;
   const applied: RowChange[][] = [];
   for (let i = 0; i < manifest.chunks; i++) {
     engine.deps.progress({ phase: 'download', done: i, total: manifest.chunks });
-    const name = engine.names.snapshotChunk(device, manifest.id, i);
+    const name = engine.names.snapshotChunk(device.id, manifest.id, i);
     const bytes = await engine.fetch(name, 'snapshot');
     if (!bytes) return false; // compacted meanwhile or missing: the next round tries again
     const opened = openObject<unknown>(bytes, {
-      ctx: { vaultId: keys.vaultId, kind: 'snapshot', position: `${device}:${manifest.id}:${i}:${manifest.chunks}` },
+      ctx: { vaultId: keys.vaultId, kind: 'snapshot', position: `${device.id}:${manifest.id}:${i}:${manifest.chunks}` },
       keyFor: keys.contentKey,
-      signerPublic: best.signPublic,
+      signerPublic: device.signPublic,
     });
     const parsed = opened.ok ? ChangesBody.safeParse(opened.body) : null;
     if (!opened.ok || !parsed?.success) {
@@ -110,11 +122,11 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean
     applied.push(parsed.data.changes as RowChange[]);
   }
   try {
-    await applySnapshot(engine, applied, manifest, device);
+    await applySnapshot(engine, applied, manifest);
     return true;
   } catch (e) {
     if (!isCubbyError(e) || e.code !== 'SYNC_OBJECT_REJECTED') throw e;
-    engine.reject(engine.names.snapshotChunk(device, manifest.id, 0), Buffer.from(`${device}:${manifest.id}`), 'format');
+    engine.reject(engine.names.snapshotChunk(device.id, manifest.id, 0), Buffer.from(`${device.id}:${manifest.id}`), 'format');
     return false;
   }
 }
@@ -124,7 +136,7 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean
  * main (and every window's calls) for its whole length. The positions are taken last, so a first
  * sync cut short starts over, and applying a chunk again changes nothing.
  */
-async function applySnapshot(engine: SyncEngine, applied: RowChange[][], manifest: SnapshotManifest, device: string): Promise<void> {
+async function applySnapshot(engine: SyncEngine, applied: RowChange[][], manifest: SnapshotManifest): Promise<void> {
   const { state } = engine.deps;
   for (let i = 0; i < applied.length; i++) {
     engine.deps.progress({ phase: 'apply', done: i, total: applied.length });
@@ -141,14 +153,14 @@ async function applySnapshot(engine: SyncEngine, applied: RowChange[][], manifes
 }
 
 /** Delete this device's segments and older snapshots that every active device has read past. */
-export async function compactOwn(engine: SyncEngine, now = Date.now()): Promise<number> {
+export async function compactOwn(engine: SyncEngine, now = Date.now(), graceMs = engine.deps.compactionGraceMs ?? COMPACTION_GRACE_MS): Promise<number> {
   const { state, storage } = engine.deps;
   const c = state.config()!;
   const snap = c.snapshot as StoredManifest | null;
   if (!snap) return 0;
   const covered = snap.vector[c.deviceId]?.[0] ?? 0;
   const peers = engine.activePeers();
-  const acked = peers.every((d) => (d.head?.seen[c.deviceId] ?? 0) >= covered) || now - snap.at > COMPACTION_GRACE_MS;
+  const acked = peers.every((d) => (d.head?.seen[c.deviceId] ?? 0) >= covered) || now - snap.at > graceMs;
   if (!acked) return 0;
   let deleted = 0;
   const mine = new Set((await storage.list(engine.names.segments)).map((o) => o.name));
