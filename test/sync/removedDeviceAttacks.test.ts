@@ -84,7 +84,7 @@ describe('a removed device, after the second review', () => {
     await storage.put(B.name, B.bytes);
     const aad = Buffer.from(`cubby-sync|${L.ring.vaultId}|epoch-key|7|recovery`);
     const sealed = sealTo(L.c.recoveryBoxPublic!, Buffer.from(K), aad);
-    await storage.put(L.names.epochKey(7, 'recovery'), Buffer.concat([sealed, signBytes(x.signPrivate, Buffer.concat([sealed, aad]))]));
+    await storage.put(L.names.epochKey(7, 'recovery', sha256('cubby-sync-epoch-key|', K).toString('hex')), Buffer.concat([sealed, signBytes(x.signPrivate, Buffer.concat([sealed, aad]))]));
     const rescue = await mk();
     await rescue.sync.joinWithRecoveryKey({ target, deviceName: 'Rescue', recoveryKey: desk.recoveryKey });
     await rescue.sync.syncNow();
@@ -138,11 +138,14 @@ describe('a removed device, after the second review', () => {
     await settle(desk, phone);
     const P = kept(phone);
     const extra: Record<number, Buffer> = {};
-    for (let e = 1; e <= 3; e++) {
-      const bytes = storage.objects.get(L.names.epochKey(e, L.id));
-      const aad = Buffer.from(`cubby-sync|${L.ring.vaultId}|epoch-key|${e}|${L.id}`);
-      const k = bytes ? openSealed(L.ring.boxPrivate, bytes.subarray(0, bytes.length - 64), aad) : null;
-      if (k) extra[e] = k;
+    // Whatever copy of a new key there is, the laptop tries to open it.
+    for (const [name, bytes] of storage.objects) {
+      if (!name.startsWith(L.names.epochKeys)) continue;
+      for (let e = 1; e <= 3; e++) {
+        const aad = Buffer.from(`cubby-sync|${L.ring.vaultId}|epoch-key|${e}|${L.id}`);
+        const k = openSealed(L.ring.boxPrivate, bytes.subarray(0, bytes.length - 64), aad);
+        if (k) extra[e] = k;
+      }
     }
     expect(Object.keys(extra)).toEqual([]);
     expect(canRead(L, storage, P.id, P.c.seq, 'PHONE SECRET', extra)).toBe(false);

@@ -314,7 +314,7 @@ export class SyncEngine {
           break;
         }
         let changes = parsed.data.changes as RowChange[];
-        const held = state.held();
+        const held = state.held(d.id);
         // What the deletions would remove here, cascades included, added up over this round's segments of the device.
         const deletions = countDeletions(changes) > 0 ? rowsDeletedBy(this.deps.db, changes) : 0;
         deletedThisRound += deletions;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CubbyError, isCubbyError } from '../errors';
-import { newSyncKey } from '../keys/syncCrypto';
+import { newSyncKey, recoveryKeys } from '../keys/syncCrypto';
 import { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncTargetInput } from './api';
 import { HybridClock } from './changes';
@@ -69,17 +69,28 @@ export async function setUpFirstDevice(
   const epoch0 = newSyncKey();
   const me = newIdentity(ctx, input.target, input.deviceName, 'active', vaultId);
   const ring = SyncKeyring.create(vaultId, me.keys);
-  const recovery = await writeRecovery(ctx.storage, input.recoverySecret, vaultId, epoch0);
-  ctx.state.updateConfig({ recoverySignPublic: recovery.signPublic, recoveryBoxPublic: recovery.boxPublic });
-  storeEpochKeys(ctx, ring, [{ epoch: 0, key: epoch0 }]);
-  addSelf(ctx.state, me.info);
-  const clock = new HybridClock(me.deviceId, engineDeps.now);
-  const engine = new SyncEngine({ ...engineDeps, clock, keys: ring, storage: ctx.storage, state: ctx.state, withDek: ctx.withDek });
-  await writeStatement(engine.registry, { id: RECOVERY_SIGNER, key: recovery.signPrivate }, { type: 'add', device: me.info });
-  await writeSnapshot(engine, { initial: true });
-  await engine.writeHead();
-  ctx.state.updateConfig({ firstSyncDone: true, lastSyncAt: Date.now() });
-  return { keys: ring, engine };
+  try {
+    const recovery = await writeRecovery(ctx.storage, input.recoverySecret, vaultId, epoch0);
+    ctx.state.updateConfig({ recoverySignPublic: recovery.signPublic, recoveryBoxPublic: recovery.boxPublic });
+    storeEpochKeys(ctx, ring, [{ epoch: 0, key: epoch0 }]);
+    addSelf(ctx.state, me.info);
+    const clock = new HybridClock(me.deviceId, engineDeps.now);
+    const engine = new SyncEngine({ ...engineDeps, clock, keys: ring, storage: ctx.storage, state: ctx.state, withDek: ctx.withDek });
+    await writeStatement(engine.registry, { id: RECOVERY_SIGNER, key: recovery.signPrivate }, { type: 'add', device: me.info });
+    await writeSnapshot(engine, { initial: true });
+    await engine.writeHead();
+    ctx.state.updateConfig({ firstSyncDone: true, lastSyncAt: Date.now() });
+    return { keys: ring, engine };
+  } catch (e) {
+    // A set-up cut short leaves nothing half there: not in the storage (best effort), not here (the caller clears).
+    const names = new ObjectNames(ring);
+    const recovery = recoveryKeys(input.recoverySecret);
+    recovery.wrapKey.fill(0);
+    const ours = [recovery.objectName, ...(await ctx.storage.list(names.vaultPrefix).catch(() => [])).map((o) => o.name)];
+    for (const name of ours) await ctx.storage.delete(name).catch(() => undefined);
+    ring.close();
+    throw e;
+  }
 }
 
 export async function startJoin(ctx: LifecycleContext, input: { target: SyncTargetInput; deviceName: string }): Promise<void> {
@@ -172,40 +183,39 @@ export async function joinWithRecovery(
  */
 export async function removeDevice(engine: SyncEngine, deviceId: string): Promise<void> {
   const { state, keys } = engine.deps;
-  // Up to date first: another device may have removed one meanwhile (the epoch this one would start).
+  // Up to date first: another device may have removed one meanwhile (the epoch this one would
+  // start), and what the device wrote until now should count (the cut-off is what this device read).
   const { missingEpoch } = await processStatements(engine.registry);
   if (missingEpoch !== null) throw new CubbyError('SYNC_OBJECT_REJECTED', 'This device is missing the key of a later stage of your sync, so it cannot remove a device now.');
   const c = state.config()!;
-  const target = state.device(deviceId);
-  if (!target || target.removedEpoch !== null || deviceId === c.deviceId) throw new CubbyError('NOT_FOUND', 'That device is not part of your sync.');
+  const known = state.device(deviceId);
+  if (!known || known.removedEpoch !== null || deviceId === c.deviceId) throw new CubbyError('NOT_FOUND', 'That device is not part of your sync.');
+  await engine.pull();
+  const target = state.device(deviceId)!;
   const newEpoch = keys.latestEpoch + 1;
   const key = SyncKeyring.newEpochKey();
+  // Sealed to this device too: if the removal lands but this device stops before keeping the key, the next round fetches it.
   const recipients = state
     .devices()
-    .filter((d) => d.removedEpoch === null && d.id !== deviceId && d.id !== c.deviceId)
+    .filter((d) => d.removedEpoch === null && d.id !== deviceId)
     .map((d) => ({ id: d.id, boxPublic: d.boxPublic }));
   recipients.push({ id: RECOVERY_SIGNER, boxPublic: c.recoveryBoxPublic! });
+  const removal = { epoch: newEpoch, lastSeq: target.seenSeq, lastHash: target.seenHash, lastStatement: target.statementsSeen };
   try {
     const keyHash = await publishEpochKey(engine.registry, newEpoch, key, recipients);
-    await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, {
-      type: 'remove',
-      device: { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') },
-      newEpoch,
-      lastSeq: target.seenSeq,
-      lastHash: target.seenHash,
-      lastStatement: target.statementsSeen,
-      keyHash,
+    const wrapped = engine.deps.withDek((dek) => SyncKeyring.wrapEpochKey(dek, keys.vaultId, newEpoch, key));
+    const device = { id: target.id, name: target.name, signPublic: target.signPublic.toString('base64'), boxPublic: target.boxPublic.toString('base64') };
+    await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, { type: 'remove', device, newEpoch, lastSeq: removal.lastSeq, lastHash: removal.lastHash, lastStatement: removal.lastStatement, keyHash }, undefined, () => {
+      state.storeEpochKey(newEpoch, wrapped);
+      state.markRemoved(deviceId, removal);
+      state.updateConfig({ epoch: newEpoch });
     });
   } catch (e) {
     key.fill(0);
     if (isCubbyError(e)) throw e;
-    // Someone else wrote this epoch's objects first (another removal at the same time): nothing changed here.
-    throw new CubbyError('SYNC_STORAGE_ERROR', 'Another device changed your sync at the same moment. Sync, then try removing the device again.');
+    throw new CubbyError('SYNC_STORAGE_ERROR', 'The removal could not be finished. Sync, then try removing the device again.');
   }
-  state.storeEpochKey(newEpoch, engine.deps.withDek((dek) => SyncKeyring.wrapEpochKey(dek, keys.vaultId, newEpoch, key)));
   keys.addEpochKey(newEpoch, key);
-  state.markRemoved(deviceId, { epoch: newEpoch, lastSeq: target.seenSeq, lastHash: target.seenHash, lastStatement: target.statementsSeen });
-  state.updateConfig({ epoch: newEpoch });
   // A fresh snapshot in the new epoch: a device added later starts from it, not from the removed one's history.
   await writeSnapshot(engine);
   await engine.writeHead();

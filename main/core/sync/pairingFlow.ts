@@ -104,11 +104,13 @@ export async function approvePairing(engine: SyncEngine, id: string): Promise<vo
       removed: d.removedEpoch === null ? null : ([d.removedEpoch, d.removedAfter ?? 0, d.removedHash ?? '', d.removedStatements ?? 0] as [number, number, string, number]),
     })),
   };
+  // The device joins the set first: a grant without it would leave a device nobody else reads.
+  const device = st.reveal.device;
+  await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, { type: 'add', device }, undefined, () =>
+    state.addDevice({ id: device.id, name: device.name, signPublic: Buffer.from(device.signPublic, 'base64'), boxPublic: Buffer.from(device.boxPublic, 'base64'), addedAt: Date.now() }),
+  );
   await grant(storage, id, st, payload);
   for (const k of payload.epochKeys) k.key = '';
-  const device = st.reveal.device;
-  state.addDevice({ id: device.id, name: device.name, signPublic: Buffer.from(device.signPublic, 'base64'), boxPublic: Buffer.from(device.boxPublic, 'base64'), addedAt: Date.now() });
-  await writeStatement(engine.registry, { id: c.deviceId, key: keys.signer }, { type: 'add', device });
   state.dropPairing(id);
 }
 

@@ -186,12 +186,13 @@ export class SessionSync implements SyncService {
     this.storage = this.deps.openStorage(target);
   }
 
-  /** A failed start leaves nothing behind: no half state in the vault. */
+  /** A failed start leaves nothing behind: no half state in the vault (sync was off before it, see begin()). */
   private async undoOnFailure<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      if (this.state.config()?.state !== 'active') this.state.clear();
+      this.state.clear();
+      this.engine = null;
       throw e;
     }
   }
@@ -326,8 +327,10 @@ export class SessionSync implements SyncService {
   }
 
   async decideMassDeletion(apply: boolean): Promise<void> {
-    if (!this.state.held()) throw new CubbyError('NOT_FOUND', 'There is no held deletion to decide on.');
-    this.state.decide(apply ? 'apply' : 'discard');
+    // The one the status shows (the first still waiting); another device's comes next.
+    const held = this.state.held();
+    if (!held) throw new CubbyError('NOT_FOUND', 'There is no held deletion to decide on.');
+    this.state.decide(held.deviceId, apply ? 'apply' : 'discard');
     await this.runRound();
   }
 

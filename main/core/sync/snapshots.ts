@@ -94,7 +94,9 @@ export async function bootstrapFromSnapshot(engine: SyncEngine): Promise<boolean
     const snap = state.device(d.id)?.head?.snapshot;
     if (snap && plausibleSnapshot(state, snap) && (!best || coverage(snap) > coverage(best.manifest))) best = { device: d, manifest: snap };
   }
-  return best ? applyDeviceSnapshot(engine, best.device, best.manifest) : true;
+  if (best) return applyDeviceSnapshot(engine, best.device, best.manifest);
+  // None announced: start from the segments. Announced but none usable yet: try again next round.
+  return !engine.activePeers().some((d) => state.device(d.id)?.head?.snapshot);
 }
 
 /**
@@ -159,16 +161,21 @@ export async function compactOwn(engine: SyncEngine, now = Date.now(), graceMs =
   const snap = c.snapshot as StoredManifest | null;
   if (!snap) return 0;
   const covered = snap.vector[c.deviceId]?.[0] ?? 0;
-  const peers = engine.activePeers();
-  const acked = peers.every((d) => (d.head?.seen[c.deviceId] ?? 0) >= covered) || now - snap.at > graceMs;
-  if (!acked) return 0;
+  // A device that has read past the snapshot, or has not been heard from for the grace period
+  // (lost, or sync turned off there), does not hold compaction back: it catches up from a snapshot.
+  const waitsFor = (d: DeviceRow) => (d.head?.seen[c.deviceId] ?? 0) < covered && now - (d.lastHeardAt ?? d.addedAt) <= graceMs;
+  if (engine.activePeers().some(waitsFor)) return 0;
   let deleted = 0;
   const mine = new Set((await storage.list(engine.names.segments)).map((o) => o.name));
-  for (let seq = covered; seq >= 1; seq--) {
+  // Oldest first, so a round cut short leaves no older segment behind a gap.
+  const gone = c.compactedThrough;
+  for (let seq = gone + 1; seq <= covered; seq++) {
     const name = engine.names.segment(c.deviceId, seq);
-    if (!mine.has(name)) break; // older ones went in an earlier round
-    await storage.delete(name);
-    deleted++;
+    if (mine.has(name)) {
+      await storage.delete(name);
+      deleted++;
+    }
+    state.updateConfig({ compactedThrough: seq });
   }
   for (const old of snap.superseded ?? []) {
     for (let i = 0; i < old.chunks; i++) await storage.delete(engine.names.snapshotChunk(c.deviceId, old.id, i));

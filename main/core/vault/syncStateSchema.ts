@@ -24,6 +24,7 @@ export function syncStateSchema(db: Db): void {
       seq          INTEGER NOT NULL DEFAULT 0,
       last_hash    TEXT NOT NULL DEFAULT '',
       statements   INTEGER NOT NULL DEFAULT 0,
+      compacted_through INTEGER NOT NULL DEFAULT 0,
       snapshot_json TEXT,
       first_sync_done INTEGER NOT NULL DEFAULT 0,
       last_sync_at INTEGER,

@@ -48,8 +48,12 @@ export class ObjectNames {
   statement(signer: string, n: number): string {
     return `${this.statements}${this.keys.name(`stmt:${signer}:${n}`)}`;
   }
-  epochKey(epoch: number, recipient: string): string {
-    return `${this.tag}/e/${this.keys.name(`epoch:${epoch}:${recipient}`)}`;
+  /** Named by the key's hash too: a removal tried again (a new key) never meets a copy left by the failed try. */
+  epochKey(epoch: number, recipient: string, keyHash: string): string {
+    return `${this.tag}/e/${this.keys.name(`epoch:${epoch}:${recipient}:${keyHash}`)}`;
+  }
+  get epochKeys(): string {
+    return `${this.tag}/e/`;
   }
 }
 

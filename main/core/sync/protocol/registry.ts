@@ -66,29 +66,43 @@ const statementName = (names: ObjectNames, author: string, signer: string, n: nu
 
 type NewStatement = Pick<Statement, 'type' | 'device' | 'newEpoch' | 'lastSeq' | 'lastHash' | 'lastStatement' | 'keyHash'>;
 
-/** Write this device's next statement, signed by itself (or, for its first, by the recovery key), sealed in `epoch`. */
-export async function writeStatement(ctx: RegistryContext, signer: { id: string; key: KeyObject }, st: NewStatement, epoch = ctx.keys.latestEpoch): Promise<void> {
+/**
+ * Write this device's next statement, signed by itself (or, for its first, by the recovery key),
+ * sealed in `epoch`. `andThen` runs in the same transaction that records it as written: what the
+ * statement means for this device is kept exactly when the statement is.
+ */
+export async function writeStatement(
+  ctx: RegistryContext,
+  signer: { id: string; key: KeyObject },
+  st: NewStatement,
+  epoch = ctx.keys.latestEpoch,
+  andThen?: () => void,
+): Promise<void> {
   const me = ctx.state.config()!.deviceId;
   const self = ctx.state.device(me)!;
   const n = self.statementsSeen + 1;
   const name = statementName(ctx.names, me, signer.id, n);
   const body: Statement = { ...st, author: me, n, prev: self.statementHash, signer: signer.id, at: Date.now() };
   const bytes = sealObject({ ctx: { vaultId: ctx.keys.vaultId, kind: 'statement', position: name }, epoch, contentKey: ctx.keys.contentKey(epoch)!, signer: signer.key, body });
+  // Already there: an earlier try landed (its answer was lost); the next round reads it as this device's own.
   if (!(await ctx.storage.putIfAbsent(name, bytes))) throw new Error('statement already there');
-  ctx.state.markStatementSeen(name);
-  ctx.state.statementAccepted(me, n, sha256(bytes).toString('hex'));
+  const hash = sha256(bytes).toString('hex');
+  ctx.state.db.transaction(() => {
+    ctx.state.markStatementSeen(name);
+    ctx.state.statementAccepted(me, n, hash);
+    andThen?.();
+  })();
 }
 
 /** Seal a new epoch's key to each remaining device and the recovery key, signed by this device. */
 export async function publishEpochKey(ctx: RegistryContext, epoch: number, key: Buffer, recipients: { id: string; boxPublic: Buffer }[]): Promise<string> {
+  const keyHash = keyHashOf(key);
   for (const r of recipients) {
     const aad = epochAad(ctx.keys.vaultId, epoch, r.id);
     const sealed = sealTo(r.boxPublic, key, aad);
-    if (!(await ctx.storage.putIfAbsent(ctx.names.epochKey(epoch, r.id), Buffer.concat([sealed, ctx.keys.sign(Buffer.concat([sealed, aad]))])))) {
-      throw new Error('epoch key already there');
-    }
+    await ctx.storage.put(ctx.names.epochKey(epoch, r.id, keyHash), Buffer.concat([sealed, ctx.keys.sign(Buffer.concat([sealed, aad]))]));
   }
-  return keyHashOf(key);
+  return keyHash;
 }
 
 /** This device's key of a new epoch, signed by the remover and matching the removal's hash. */
@@ -98,7 +112,7 @@ async function fetchEpochKey(ctx: RegistryContext, st: Statement, sealerPublic: 
   const tries: [string, KeyObject][] = [[config.deviceId, ctx.keys.boxPrivate]];
   if (ctx.recoveryBox) tries.push([RECOVERY_SIGNER, ctx.recoveryBox]);
   for (const [recipient, box] of tries) {
-    const name = ctx.names.epochKey(epoch, recipient);
+    const name = ctx.names.epochKey(epoch, recipient, st.keyHash!);
     const bytes = await ctx.storage.get(name, 4096).catch(() => null);
     if (!bytes) continue;
     const b = Buffer.from(bytes);

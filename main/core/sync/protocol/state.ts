@@ -22,6 +22,8 @@ export interface SyncConfigRow {
   seq: number;
   lastHash: string;
   statements: number;
+  /** This device's own segments up to this one are deleted from the storage. */
+  compactedThrough: number;
   snapshot: SnapshotManifest | null;
   firstSyncDone: boolean;
   lastSyncAt: number | null;
@@ -83,6 +85,7 @@ function configOf(r: Raw): SyncConfigRow {
     seq: r.seq as number,
     lastHash: r.last_hash as string,
     statements: r.statements as number,
+    compactedThrough: r.compacted_through as number,
     snapshot: r.snapshot_json ? (JSON.parse(r.snapshot_json as string) as SnapshotManifest) : null,
     firstSyncDone: r.first_sync_done === 1,
     lastSyncAt: (r.last_sync_at as number | null) ?? null,
@@ -140,6 +143,7 @@ export class SyncState {
     seq: number;
     lastHash: string;
     statements: number;
+    compactedThrough: number;
     snapshot: SnapshotManifest | null;
     firstSyncDone: boolean;
     lastSyncAt: number;
@@ -147,7 +151,7 @@ export class SyncState {
   }>): void {
     const columns: Record<string, string> = {
       state: 'state', paused: 'paused', vaultId: 'vault_id', recoverySignPublic: 'recovery_sign_public',
-      recoveryBoxPublic: 'recovery_box_public', epoch: 'epoch', seq: 'seq', lastHash: 'last_hash', statements: 'statements',
+      recoveryBoxPublic: 'recovery_box_public', epoch: 'epoch', seq: 'seq', lastHash: 'last_hash', statements: 'statements', compactedThrough: 'compacted_through',
       snapshot: 'snapshot_json', firstSyncDone: 'first_sync_done', lastSyncAt: 'last_sync_at', join: 'join_json',
     };
     const sets: string[] = [];
@@ -266,8 +270,13 @@ export class SyncState {
     this.db.prepare('UPDATE sync_quarantine SET dismissed = 1').run();
   }
 
-  held(): { deviceId: string; seq: number; count: number; decision: 'apply' | 'discard' | null } | null {
-    const r = this.db.prepare('SELECT device_id, seq, count, decision FROM sync_held LIMIT 1').get() as Raw | undefined;
+  /** The held deletion of one device, or (without an id) the first one still waiting for the person. */
+  held(deviceId?: string): { deviceId: string; seq: number; count: number; decision: 'apply' | 'discard' | null } | null {
+    const r = (
+      deviceId === undefined
+        ? this.db.prepare('SELECT device_id, seq, count, decision FROM sync_held WHERE decision IS NULL ORDER BY rowid LIMIT 1').get()
+        : this.db.prepare('SELECT device_id, seq, count, decision FROM sync_held WHERE device_id = ?').get(deviceId)
+    ) as Raw | undefined;
     return r ? { deviceId: r.device_id as string, seq: r.seq as number, count: r.count as number, decision: (r.decision as 'apply' | 'discard' | null) ?? null } : null;
   }
 
@@ -275,8 +284,8 @@ export class SyncState {
     this.db.prepare('INSERT OR IGNORE INTO sync_held (device_id, seq, count) VALUES (?, ?, ?)').run(deviceId, seq, count);
   }
 
-  decide(decision: 'apply' | 'discard'): void {
-    this.db.prepare('UPDATE sync_held SET decision = ?').run(decision);
+  decide(deviceId: string, decision: 'apply' | 'discard'): void {
+    this.db.prepare('UPDATE sync_held SET decision = ? WHERE device_id = ?').run(decision, deviceId);
   }
 
   release(deviceId: string): void {
