@@ -56,10 +56,12 @@ describe('a removed device', () => {
     const w = await world();
     await removeLaptop(w);
     const x = newDeviceKeys();
-    const n = w.L.state.config()!.statements + 1;
+    // Well formed: the next link of its own chain, as it would write it.
+    const self = w.L.state.device(w.L.id)!;
+    const n = self.statementsSeen + 1;
     const name = w.L.names.statement(`${w.L.id}:${w.L.id}`, n);
     const body = {
-      author: w.L.id, n, signer: w.L.id, type: 'add', at: 1,
+      author: w.L.id, n, prev: self.statementHash, signer: w.L.id, type: 'add', at: 1,
       device: { id: 'eeeeeeeeeeeeeeee', name: 'Desk 2', signPublic: x.signPublic.toString('base64'), boxPublic: x.boxPublic.toString('base64') },
     };
     await w.storage.put(name, sealObject({ ctx: { vaultId: w.L.ring.vaultId, kind: 'statement', position: name }, epoch: 0, contentKey: w.L.ring.contentKey(0)!, signer: w.L.ring.signer, body }));

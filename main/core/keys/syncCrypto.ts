@@ -20,7 +20,6 @@ import {
   hkdfSync,
   randomBytes,
   sign,
-  timingSafeEqual,
   verify,
   type KeyObject,
 } from 'node:crypto';
@@ -198,10 +197,6 @@ export function recoveryKeys(recoverySecret: Buffer): { objectName: string; wrap
   const objectName = `r/${hmacHex(nameKey, 'recovery')}`;
   nameKey.fill(0);
   return { objectName, wrapKey: hkdf(recoverySecret, 'cubby:sync:recovery:wrap'), signPrivate, signPublic: rawPublic(createPublicKey(signPrivate)) };
-}
-
-export function equalBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** What a removal statement commits to for its new epoch's key. */

@@ -4,12 +4,10 @@
  * whose code is ready. Approving seals the sync keys to the new device and adds it.
  */
 import { CubbyError, isCubbyError } from '../errors';
-import { SyncKeyring } from '../keys/syncKeyring';
 import type { SyncEngine } from './engine';
 import {
   answerRequest,
   checkReveal,
-  cleanUpRequest,
   grant,
   openRequests,
   receiveGrant,
@@ -125,5 +123,3 @@ export async function rejectPairing(engine: SyncEngine, id: string): Promise<voi
 export function readyRequests(state: SyncState) {
   return state.pairings().filter((p) => p.code).map((p) => ({ id: p.id, deviceName: p.deviceName ?? '', code: p.code!, at: p.at }));
 }
-
-export { cleanUpRequest, SyncKeyring };

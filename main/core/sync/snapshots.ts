@@ -7,7 +7,6 @@
  * only ever deletes objects it wrote.
  */
 import { isCubbyError } from '../errors';
-import { sha256 } from '../keys/syncCrypto';
 import { applyRemoteChanges, captureChanges, snapshotChanges, type RowChange } from './changes';
 import { ChangesBody, type SyncEngine } from './engine';
 import { openObject, sealObject, MAX_PLAIN_BODY } from './protocol/objects';
@@ -184,5 +183,3 @@ export async function compactOwn(engine: SyncEngine, now = Date.now(), graceMs =
   if (snap.superseded?.length) state.updateConfig({ snapshot: { ...snap, superseded: [] } as SnapshotManifest });
   return deleted;
 }
-
-export const digestOf = (bytes: Uint8Array) => sha256(bytes).toString('hex');

@@ -23,7 +23,6 @@ export function syncStateSchema(db: Db): void {
       epoch        INTEGER NOT NULL DEFAULT 0,
       seq          INTEGER NOT NULL DEFAULT 0,
       last_hash    TEXT NOT NULL DEFAULT '',
-      statements   INTEGER NOT NULL DEFAULT 0,
       compacted_through INTEGER NOT NULL DEFAULT 0,
       snapshot_json TEXT,
       first_sync_done INTEGER NOT NULL DEFAULT 0,

@@ -21,7 +21,6 @@ export interface SyncConfigRow {
   epoch: number;
   seq: number;
   lastHash: string;
-  statements: number;
   /** This device's own segments up to this one are deleted from the storage. */
   compactedThrough: number;
   snapshot: SnapshotManifest | null;
@@ -84,7 +83,6 @@ function configOf(r: Raw): SyncConfigRow {
     epoch: r.epoch as number,
     seq: r.seq as number,
     lastHash: r.last_hash as string,
-    statements: r.statements as number,
     compactedThrough: r.compacted_through as number,
     snapshot: r.snapshot_json ? (JSON.parse(r.snapshot_json as string) as SnapshotManifest) : null,
     firstSyncDone: r.first_sync_done === 1,
@@ -142,7 +140,6 @@ export class SyncState {
     epoch: number;
     seq: number;
     lastHash: string;
-    statements: number;
     compactedThrough: number;
     snapshot: SnapshotManifest | null;
     firstSyncDone: boolean;
@@ -151,7 +148,7 @@ export class SyncState {
   }>): void {
     const columns: Record<string, string> = {
       state: 'state', paused: 'paused', vaultId: 'vault_id', recoverySignPublic: 'recovery_sign_public',
-      recoveryBoxPublic: 'recovery_box_public', epoch: 'epoch', seq: 'seq', lastHash: 'last_hash', statements: 'statements', compactedThrough: 'compacted_through',
+      recoveryBoxPublic: 'recovery_box_public', epoch: 'epoch', seq: 'seq', lastHash: 'last_hash', compactedThrough: 'compacted_through',
       snapshot: 'snapshot_json', firstSyncDone: 'first_sync_done', lastSyncAt: 'last_sync_at', join: 'join_json',
     };
     const sets: string[] = [];
@@ -260,10 +257,6 @@ export class SyncState {
     return this.db.prepare('SELECT code, message, at FROM sync_quarantine WHERE dismissed = 0 ORDER BY at DESC LIMIT 20').all() as {
       code: string; message: string; at: number;
     }[];
-  }
-
-  quarantined(): { name: string; digest: string; code: string }[] {
-    return this.db.prepare('SELECT name, digest, code FROM sync_quarantine').all() as { name: string; digest: string; code: string }[];
   }
 
   dismissWarnings(): void {
