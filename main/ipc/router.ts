@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   channels,
   events,
   isChannelName,
-  type BridgeError,
   type ChannelName,
   type EventName,
   type EventPayload,
@@ -18,11 +16,12 @@ import type { LocalServerOffer } from '../core/agents/models';
 import type { RunRuntime } from '../core/agents/runner';
 import type { Session } from '../core/accounts/session';
 import type { SecretClipboard } from '../core/clipboard/secretClipboard';
-import { CubbyError, isCubbyError } from '../core/errors';
+import { CubbyError } from '../core/errors';
 import { defaultPolicy, type EffectivePolicy } from '../core/policy/effective';
 import { requirePolicy } from '../core/policy/enforce';
 import { chosenIdleMinutes, personalIdleLimitMs } from '../core/policy/idle';
 import { DEFAULT_IDLE_LOCK_SECONDS } from './autoLock';
+import { toBridgeError, validationError } from './bridgeError';
 import type { Handlers } from './handlers';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflowRuntime';
 import type { ToolCallerFactory } from '../core/workflows/toolCaller';
@@ -86,24 +85,9 @@ export interface RouterLog {
 
 const silentLog: RouterLog = { error: () => undefined };
 
-function validationError(): BridgeError {
-  return { code: 'VALIDATION', message: 'The request was not valid.' };
-}
-
 /** What a window may know of its own session. */
 export function sessionInfo(accounts: Accounts, session: Session): SessionInfo {
   return { username: session.user.username, displayName: session.user.displayName, isAdmin: accounts.isAdmin(session) };
-}
-
-/** Only a CubbyError's code and message cross the bridge; anything else is INTERNAL. */
-function toBridgeError(e: unknown): BridgeError {
-  if (isCubbyError(e)) {
-    return e.retryAfterMs === undefined
-      ? { code: e.code, message: e.message }
-      : { code: e.code, message: e.message, retryAfterMs: Math.ceil(e.retryAfterMs) };
-  }
-  if (e instanceof z.ZodError) return validationError();
-  return { code: 'INTERNAL', message: 'Something went wrong. Try again; if it keeps happening, restart Cubby.' };
 }
 
 /**
