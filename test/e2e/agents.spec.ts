@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { filesContaining } from '../helpers/env';
 import { failureScript, reply, startFakeProvider, type FakeProvider } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { ADA, BOB, expectSignedInAs, nav, rendererStorage, saveRecoveryKeyAndContinue, shot } from './flows';
+import { BOB, expectSignedInAs, nav, rendererStorage, saveRecoveryKeyAndContinue, setUpAdmin, shot } from './flows';
 import { startHarness, type Harness } from './harness';
 
 /**
@@ -44,14 +44,7 @@ test('connect a provider, create an agent, chat, stop, retry, search, remember; 
   const ada = await adaContext.newPage();
 
   await test.step('Ada sets up Cubby', async () => {
-    await ada.goto(h.host.url);
-    await ada.getByLabel('Username').fill(ADA.username);
-    await ada.getByLabel('Display name').fill(ADA.displayName);
-    await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
-    await ada.getByLabel('Confirm password').fill(ADA.password);
-    await ada.getByRole('button', { name: 'Create administrator' }).click();
-    await saveRecoveryKeyAndContinue(ada);
-    await expectSignedInAs(ada, ADA.displayName);
+    await setUpAdmin(ada, h.host.url);
     await expect(ada.getByText('No conversations yet.')).toBeVisible();
   });
 

@@ -82,16 +82,22 @@ export interface E2eAccount {
   password: string;
 }
 
+/** First run of an install by `a`, its administrator: returns the recovery key shown once. */
+export async function setUpAdmin(page: Page, url: string, a: E2eAccount = ADA): Promise<string> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(a.username);
+  await page.getByLabel('Display name').fill(a.displayName);
+  await page.getByLabel('Password', { exact: true }).fill(a.password);
+  await page.getByLabel('Confirm password').fill(a.password);
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  const recoveryKey = await saveRecoveryKeyAndContinue(page);
+  await expectSignedInAs(page, a.displayName);
+  return recoveryKey;
+}
+
 /** First run by `a` (an administrator), who invites `p` (a user); `p` redeems it on their own page. */
 export async function setUpAndInvite(admin: Page, person: Page, url: string, a: E2eAccount, p: E2eAccount): Promise<void> {
-  await admin.goto(url);
-  await admin.getByLabel('Username').fill(a.username);
-  await admin.getByLabel('Display name').fill(a.displayName);
-  await admin.getByLabel('Password', { exact: true }).fill(a.password);
-  await admin.getByLabel('Confirm password').fill(a.password);
-  await admin.getByRole('button', { name: 'Create administrator' }).click();
-  await saveRecoveryKeyAndContinue(admin);
-  await expectSignedInAs(admin, a.displayName);
+  await setUpAdmin(admin, url, a);
 
   await openSection(admin, 'Users');
   await admin.getByRole('button', { name: 'Invite someone' }).click();

@@ -3,7 +3,7 @@ import { createConversation, touchConversation } from '../../main/core/vault/con
 import { vaultOf } from '../../main/core/accounts/session';
 import { reply } from '../helpers/fakeProvider';
 import { expectAccessible } from './a11y';
-import { ADA, expectSignedInAs, nav, saveRecoveryKeyAndContinue } from './flows';
+import { ADA, nav, setUpAdmin } from './flows';
 import { startHarness, type Harness } from './harness';
 
 /**
@@ -34,14 +34,7 @@ test('a local Ollama in one click, a chat with an image through it, and a sideba
   const ada = await (await h.openProfile()).newPage();
 
   await test.step('Ada sets up Cubby', async () => {
-    await ada.goto(h.host.url);
-    await ada.getByLabel('Username').fill(ADA.username);
-    await ada.getByLabel('Display name').fill(ADA.displayName);
-    await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
-    await ada.getByLabel('Confirm password').fill(ADA.password);
-    await ada.getByRole('button', { name: 'Create administrator' }).click();
-    await saveRecoveryKeyAndContinue(ada);
-    await expectSignedInAs(ada, ADA.displayName);
+    await setUpAdmin(ada, h.host.url);
   });
 
   await test.step('she finds the local Ollama and connects it with the keyboard', async () => {

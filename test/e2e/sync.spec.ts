@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './a11y';
-import { ADA, expectSignedInAs, nav, saveRecoveryKeyAndContinue, shot } from './flows';
+import { nav, setUpAdmin, shot } from './flows';
 import { startHarness, type Harness } from './harness';
 
 /**
@@ -45,17 +45,6 @@ test.afterAll(async () => {
 
 const FACT = 'Ada takes her coffee black (synced from the desk)';
 
-async function firstRun(page: Page, url: string): Promise<string> {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(ADA.username);
-  await page.getByLabel('Display name').fill(ADA.displayName);
-  await page.getByLabel('Password', { exact: true }).fill(ADA.password);
-  await page.getByLabel('Confirm password').fill(ADA.password);
-  await page.getByRole('button', { name: 'Create administrator' }).click();
-  const recoveryKey = await saveRecoveryKeyAndContinue(page);
-  await expectSignedInAs(page, ADA.displayName);
-  return recoveryKey;
-}
 
 /** The S3 part of the set-up form, as Ada copies it from her storage provider. */
 async function fillS3(page: Page): Promise<void> {
@@ -82,7 +71,7 @@ test('set up S3 sync, pair a second install by its code, watch its first sync, s
   let code = '';
 
   await test.step('Ada has Cubby on her desk computer, with a memory fact', async () => {
-    const recoveryKey = await firstRun(deskPage, desk.host.url);
+    const recoveryKey = await setUpAdmin(deskPage, desk.host.url);
     await nav(deskPage, 'Memory');
     await deskPage.getByLabel('Fact', { exact: true }).fill(FACT);
     await deskPage.getByRole('button', { name: 'Save fact' }).click();
@@ -103,7 +92,7 @@ test('set up S3 sync, pair a second install by its code, watch its first sync, s
   });
 
   await test.step('on her laptop (another install) she asks to join and gets a code', async () => {
-    await firstRun(laptopPage, laptop.host.url);
+    await setUpAdmin(laptopPage, laptop.host.url);
     await nav(laptopPage, 'Sync');
     const form = laptopPage.getByRole('form', { name: 'Turn on sync' });
     await form.getByLabel('Join from another device').check();

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible } from './a11y';
-import { ADA, expectSignedInAs, nav, saveRecoveryKeyAndContinue } from './flows';
+import { nav, setUpAdmin } from './flows';
 import { startHarness, type Harness } from './harness';
 import { FakeSyncRuntime, type FakeSyncService } from '../helpers/fakeSync';
 
@@ -33,14 +33,7 @@ test('set up, watch progress, approve a device, settle a conflict, remove a devi
   let service!: FakeSyncService;
 
   await test.step('Ada sets up Cubby; her sync is off', async () => {
-    await ada.goto(h.host.url);
-    await ada.getByLabel('Username').fill(ADA.username);
-    await ada.getByLabel('Display name').fill(ADA.displayName);
-    await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
-    await ada.getByLabel('Confirm password').fill(ADA.password);
-    await ada.getByRole('button', { name: 'Create administrator' }).click();
-    await saveRecoveryKeyAndContinue(ada);
-    await expectSignedInAs(ada, ADA.displayName);
+    await setUpAdmin(ada, h.host.url);
     service = sync.of(h.cubby.accounts.openSessions()[0]!.user.id);
     await service.turnOff();
     sync.calls.length = 0;

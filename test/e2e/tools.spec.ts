@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from './a11y';
-import { ADA, expectSignedInAs, nav, openSection, saveRecoveryKeyAndContinue, shot } from './flows';
+import { nav, openSection, setUpAdmin, shot } from './flows';
 import { startHarness, type Harness } from './harness';
 import { STDIO_FIXTURE } from '../tools/world';
 
@@ -26,14 +26,7 @@ test('add a tool server, allow a tool when the agent asks, see the call under th
   const ada = await (await h.openProfile()).newPage();
 
   await test.step('Ada sets up Cubby and connects the local model server', async () => {
-    await ada.goto(h.host.url);
-    await ada.getByLabel('Username').fill(ADA.username);
-    await ada.getByLabel('Display name').fill(ADA.displayName);
-    await ada.getByLabel('Password', { exact: true }).fill(ADA.password);
-    await ada.getByLabel('Confirm password').fill(ADA.password);
-    await ada.getByRole('button', { name: 'Create administrator' }).click();
-    await saveRecoveryKeyAndContinue(ada);
-    await expectSignedInAs(ada, ADA.displayName);
+    await setUpAdmin(ada, h.host.url);
     await nav(ada, 'Providers and keys');
     await ada.getByRole('button', { name: 'Look for local servers' }).click();
     await ada.getByRole('region', { name: 'Local servers' }).getByRole('button', { name: 'Connect Ollama' }).click();

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { vaultOf } from '../../main/core/accounts/session';
 import { hkdf } from '../../main/core/keys/syncCrypto';
-import { SyncKeyring } from '../../main/core/keys/syncKeyring';
-import { ObjectNames } from '../../main/core/sync/protocol/names';
 import { sealObject } from '../../main/core/sync/protocol/objects';
 import { SyncState } from '../../main/core/sync/protocol/state';
 import { createConversation } from '../../main/core/vault/conversations';
 import { appendMessage } from '../../main/core/vault/messages';
 import { FOLDER_TARGET, newInstall, pair, type Install } from './world';
+import { kept } from './attackWorld';
 import { MemoryStorage } from './memoryStorage';
 
 /**
@@ -23,12 +22,7 @@ let writer: Install;
 let reader: Install;
 let n = 0;
 
-function ids(i: Install) {
-  const state = new SyncState(vaultOf(i.session));
-  const c = state.config()!;
-  const ring = i.session.withDek((dek) => SyncKeyring.load(dek, c.vaultId!, c.deviceKeys, state.wrappedEpochKeys()));
-  return { state, c, ring, names: new ObjectNames(ring) };
-}
+const ids = kept;
 
 /** The writer makes a change and uploads it; returns the name of its newest segment. */
 async function writerChanges(): Promise<string> {

@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { vaultOf } from '../../main/core/accounts/session';
 import { newDeviceKeys, sealTo, sha256 } from '../../main/core/keys/syncCrypto';
-import { SyncKeyring } from '../../main/core/keys/syncKeyring';
 import { captureChanges, HybridClock, snapshotChanges } from '../../main/core/sync/changes';
 import { SyncEngine } from '../../main/core/sync/engine';
-import { ObjectNames } from '../../main/core/sync/protocol/names';
 import { openObject, sealObject } from '../../main/core/sync/protocol/objects';
 import { SyncState } from '../../main/core/sync/protocol/state';
 import { createConversation, listConversations } from '../../main/core/vault/conversations';
 import { appendMessage } from '../../main/core/vault/messages';
+import { kept } from './attackWorld';
 import { MemoryStorage } from './memoryStorage';
 import { FOLDER_TARGET, newInstall, pair, settle, type Install } from './world';
 
@@ -37,10 +36,7 @@ async function world() {
   await pair(desk, laptop, target);
   createConversation(laptop.session, { agentId: null, agentName: 'x', title: 'laptop before removal' });
   await settle(laptop, desk);
-  const state = new SyncState(vaultOf(laptop.session));
-  const c = state.config()!;
-  const ring = laptop.session.withDek((dek) => SyncKeyring.load(dek, c.vaultId!, c.deviceKeys, state.wrappedEpochKeys()));
-  const L = { state, c, ring, names: new ObjectNames(ring), id: c.deviceId };
+  const L = kept(laptop);
   return { storage, mk, desk, laptop, L };
 }
 

@@ -12,6 +12,7 @@ import { HybridClock } from './changes';
 import { SyncEngine, type EngineDeps } from './engine';
 import { joinStep } from './pairingFlow';
 import { ObjectNames } from './protocol/names';
+import { removalFromTuple } from './protocol/heads';
 import { cleanUpRequest, postJoinRequest, type PairingGrant } from './protocol/pairing';
 import { readRecovery, writeRecovery } from './protocol/recovery';
 import { processStatements, publishEpochKey, RECOVERY_SIGNER, writeStatement, type DeviceInfo } from './protocol/registry';
@@ -145,7 +146,7 @@ function adoptDeviceSet(state: SyncState, names: ObjectNames, devices: PairingGr
     state.setStatements(d.info.id, n, hash);
     for (let k = 1; k <= n; k++) state.markStatementSeen(names.statement(`${d.info.id}:${d.info.id}`, k));
     if (n >= 1) state.markStatementSeen(names.statement(`${d.info.id}:${RECOVERY_SIGNER}`, 1));
-    if (d.removed) state.markRemoved(d.info.id, { epoch: d.removed[0], lastSeq: d.removed[1], lastHash: d.removed[2], lastStatement: d.removed[3] });
+    if (d.removed) state.markRemoved(d.info.id, removalFromTuple(d.removed));
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type ApproverState,
   type JoinRequest,
 } from './protocol/pairing';
+import { removalTuple } from './protocol/heads';
 import { writeStatement } from './protocol/registry';
 import type { SyncState } from './protocol/state';
 import type { SyncStorage } from './storage/types';
@@ -99,7 +100,7 @@ export async function approvePairing(engine: SyncEngine, id: string): Promise<vo
       info: { id: d.id, name: d.name, signPublic: d.signPublic.toString('base64'), boxPublic: d.boxPublic.toString('base64') },
       addedAt: d.addedAt,
       statements: [d.statementsSeen, d.statementHash] as [number, string],
-      removed: d.removedEpoch === null ? null : ([d.removedEpoch, d.removedAfter ?? 0, d.removedHash ?? '', d.removedStatements ?? 0] as [number, number, string, number]),
+      removed: removalTuple(d),
     })),
   };
   // The device joins the set first: a grant without it would leave a device nobody else reads.

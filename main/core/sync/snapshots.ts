@@ -167,14 +167,18 @@ export async function compactOwn(engine: SyncEngine, now = Date.now(), graceMs =
   let deleted = 0;
   const mine = new Set((await storage.list(engine.names.segments)).map((o) => o.name));
   // Oldest first, so a round cut short leaves no older segment behind a gap.
-  const gone = c.compactedThrough;
-  for (let seq = gone + 1; seq <= covered; seq++) {
-    const name = engine.names.segment(c.deviceId, seq);
-    if (mine.has(name)) {
-      await storage.delete(name);
-      deleted++;
+  let through = c.compactedThrough;
+  try {
+    for (let seq = through + 1; seq <= covered; seq++) {
+      const name = engine.names.segment(c.deviceId, seq);
+      if (mine.has(name)) {
+        await storage.delete(name);
+        deleted++;
+      }
+      through = seq;
     }
-    state.updateConfig({ compactedThrough: seq });
+  } finally {
+    if (through !== c.compactedThrough) state.updateConfig({ compactedThrough: through });
   }
   for (const old of snap.superseded ?? []) {
     for (let i = 0; i < old.chunks; i++) await storage.delete(engine.names.snapshotChunk(c.deviceId, old.id, i));

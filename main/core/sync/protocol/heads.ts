@@ -6,11 +6,9 @@
  * field: a head is written by a device, and read by every other.
  */
 import { z } from 'zod';
-import type { SyncState } from './state';
+import { Count, DeviceId, Hash } from './schemas';
+import type { DeviceRow, SyncState } from './state';
 
-const DeviceId = z.string().regex(/^[0-9a-f]{16}$/);
-const Hash = z.string().regex(/^([0-9a-f]{64})?$/);
-const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const SnapshotManifestSchema = z.strictObject({
   id: Count,
@@ -33,9 +31,23 @@ export const HeadSchema = z.strictObject({
 });
 export type HeadBody = z.infer<typeof HeadSchema>;
 
+/** What counts of a removed device, as heads and pairing grants carry it. */
+export type RemovalTuple = [epoch: number, lastSeq: number, lastHash: string, lastStatement: number];
+
+export function removalTuple(d: DeviceRow): RemovalTuple | null {
+  return d.removedEpoch === null ? null : [d.removedEpoch, d.removedAfter ?? 0, d.removedHash ?? '', d.removedStatements ?? 0];
+}
+
+export function removalFromTuple([epoch, lastSeq, lastHash, lastStatement]: RemovalTuple) {
+  return { epoch, lastSeq, lastHash, lastStatement };
+}
+
 export function removalClaims(state: SyncState): HeadBody['removed'] {
   const out: HeadBody['removed'] = {};
-  for (const d of state.devices()) if (d.removedEpoch !== null) out[d.id] = [d.removedEpoch, d.removedAfter ?? 0, d.removedHash ?? '', d.removedStatements ?? 0];
+  for (const d of state.devices()) {
+    const t = removalTuple(d);
+    if (t) out[d.id] = t;
+  }
   return out;
 }
 
@@ -48,9 +60,9 @@ export function removalClaims(state: SyncState): HeadBody['removed'] {
 export function adoptRemovalClaims(state: SyncState, head: HeadBody, headEpoch: number, latestEpoch: number): void {
   if (headEpoch < 1 || headEpoch !== latestEpoch) return;
   const me = state.config()!.deviceId;
-  for (const [id, [epoch, lastSeq, lastHash, lastStatement]] of Object.entries(head.removed)) {
+  for (const [id, claim] of Object.entries(head.removed)) {
     const d = state.device(id);
-    if (!d || id === me || d.removedEpoch !== null || epoch < 1 || epoch > headEpoch) continue;
-    state.markRemoved(id, { epoch, lastSeq, lastHash, lastStatement });
+    if (!d || id === me || d.removedEpoch !== null || claim[0] < 1 || claim[0] > headEpoch) continue;
+    state.markRemoved(id, removalFromTuple(claim));
   }
 }

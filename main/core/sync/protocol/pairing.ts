@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { aeadOpen, aeadSeal, hkdf, newBoxKeys, sha256, sharedKey, shortCode } from '../../keys/syncCrypto';
 import { pairingObject, PAIRING_PREFIX } from './names';
 import type { SyncStorage } from '../storage/types';
-import { DeviceInfoSchema, Key32, type DeviceInfo } from './registry';
+import { DeviceInfoSchema, type DeviceInfo } from './registry';
+import { Count, Hash, Key32 } from './schemas';
 import { isCubbyError } from '../../errors';
 
 const MAX = 16 * 1024;
@@ -30,8 +31,6 @@ const Commit = z.strictObject({ v: z.literal(1), commit: z.string().regex(/^[0-9
 const Answer = z.strictObject({ v: z.literal(1), ephemeral: Key32 });
 const Final = z.union([z.strictObject({ v: z.literal(1), rejected: z.literal(true) }), z.strictObject({ v: z.literal(1), sealed: z.string().max(MAX) })]);
 
-const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const HashHex = z.string().regex(/^([0-9a-f]{64})?$/);
 
 /**
  * What an approved device receives: the keys, and the device set as its approver knows it (each
@@ -49,8 +48,8 @@ export const PairingGrant = z.strictObject({
       z.strictObject({
         info: DeviceInfoSchema,
         addedAt: z.number(),
-        statements: z.tuple([Count, HashHex]),
-        removed: z.tuple([Count, Count, HashHex, Count]).nullable(),
+        statements: z.tuple([Count, Hash]),
+        removed: z.tuple([Count, Count, Hash, Count]).nullable(),
       }),
     )
     .max(1000),

@@ -18,14 +18,11 @@ import { SyncKeyring } from '../../keys/syncKeyring';
 import type { SyncStorage } from '../storage/types';
 import type { ObjectNames } from './names';
 import { openObject, sealObject } from './objects';
+import { Count, DeviceId, Hash, Key32 } from './schemas';
 import type { SyncState } from './state';
 
 export const RECOVERY_SIGNER = 'recovery';
 
-const DeviceId = z.string().regex(/^[0-9a-f]{16}$/);
-export const Key32 = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
-const Hash = z.string().regex(/^([0-9a-f]{64})?$/);
-const Count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const DeviceInfoSchema = z.strictObject({ id: DeviceId, name: z.string().min(1).max(80), signPublic: Key32, boxPublic: Key32 });
 export type DeviceInfo = z.infer<typeof DeviceInfoSchema>;
